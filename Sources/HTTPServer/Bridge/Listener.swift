@@ -1,0 +1,242 @@
+import CMicroHTTPD
+import Foundation
+import HTTPTypes
+import Logging
+import Synchronization
+
+/// A listening socket served by libmicrohttpd's thread pool (epoll), answering with an
+/// `HTTPApplication`. Bodies are read under the route's limit (413 past it) into memory or,
+/// for upload routes, into a temporary file.
+///
+/// ```swift
+/// let listener = Listener(configuration: .init(name: "intranet", port: 8080), application: app, logger: logger)
+/// try listener.start()
+/// ...
+/// listener.shutdown(grace: .seconds(30))   // stop accepting, let requests finish, stop
+/// ```
+public final class Listener: @unchecked Sendable {
+    // @unchecked: `daemon` is only touched under `state`'s lock; everything else is immutable
+    // or atomic. MHD calls back on its own threads.
+    public let configuration: ListenerConfiguration
+    let application: HTTPApplication
+    let logger: Logger
+    let metrics: HTTPMetrics?
+    private let state = Mutex<DaemonHandle?>(nil)
+    private let inFlight = Atomic<Int>(0)
+    private let boundPort = Atomic<Int>(0)
+
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private struct DaemonHandle: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    public init(configuration: ListenerConfiguration, application: HTTPApplication, logger: Logger, metrics: HTTPMetrics? = nil) {
+        self.configuration = configuration
+        self.application = application
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// The bound port (differs from the configured one when that was 0).
+    public var port: Int { boundPort.load(ordering: .acquiring) }
+
+    /// Requests that have started and not yet completed.
+    public var requestsInFlight: Int { inFlight.load(ordering: .acquiring) }
+
+    public func start() throws {
+        try state.withLock { handle in
+            guard handle == nil else { return }
+            let context = Unmanaged.passUnretained(self).toOpaque()
+            let daemon: OpaquePointer? = configuration.host.withCString { host in
+                var options = kh_daemon_options(
+                    bind_address: host,
+                    port: UInt16(clamping: configuration.port),
+                    thread_pool_size: UInt32(max(1, configuration.threads)),
+                    connection_limit: UInt32(max(1, configuration.connectionLimit)),
+                    per_ip_connection_limit: UInt32(max(1, configuration.connectionsPerIP)),
+                    connection_timeout: UInt32(max(1, configuration.idleTimeoutSeconds)),
+                    connection_memory_limit: max(8192, configuration.maxHeaderBytes),
+                    listen_backlog: 511)
+                return kh_start_daemon(&options, accessHandler, context, requestCompleted, context,
+                                       connectionNotified, context, logForwarder, context)
+            }
+            guard let daemon else {
+                let reason = String(cString: strerror(errno))
+                throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port) for \(configuration.name): \(reason)")
+            }
+            handle = DaemonHandle(pointer: daemon)
+            boundPort.store(Int(kh_daemon_port(daemon)), ordering: .releasing)
+        }
+        logger.info("listening", metadata: ["listener": .string(configuration.name), "address": .string("\(configuration.host):\(port)")])
+    }
+
+    /// Stops accepting connections, waits up to `grace` for requests in flight, then stops.
+    /// Returns whether every request finished in time.
+    @discardableResult
+    public func shutdown(grace: Duration) -> Bool {
+        guard let handle = state.withLock({ handle in defer { handle = nil }; return handle }) else { return true }
+        let listenSocket = MHD_quiesce_daemon(handle.pointer)
+        let deadline = ContinuousClock.now + grace
+        while inFlight.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let finished = inFlight.load(ordering: .acquiring) == 0
+        if !finished {
+            logger.warning("shutdown grace period over; cancelling requests", metadata: [
+                "listener": .string(configuration.name), "in_flight": .stringConvertible(inFlight.load(ordering: .acquiring)),
+            ])
+        }
+        MHD_stop_daemon(handle.pointer)
+        if listenSocket >= 0 { close(listenSocket) }
+        return finished
+    }
+
+    // MARK: - Callbacks from MHD
+
+    fileprivate func handle(
+        connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
+        uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
+        context: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        guard let existing = context.pointee else {
+            // First call: the headers are in, the body (if any) is not.
+            let exchange = begin(connection: connection, url: url, method: method)
+            context.pointee = Unmanaged.passRetained(exchange).toOpaque()
+            inFlight.add(1, ordering: .acquiringAndReleasing)
+            if let failure = exchange.headerFailure {
+                // Answer before the body arrives (bad path, declared body too large).
+                exchange.responded = true
+                return queue(errorResponse(failure, exchange), on: connection)
+            }
+            return .YES
+        }
+        let exchange = Unmanaged<Exchange>.fromOpaque(existing).takeUnretainedValue()
+        let size = uploadDataSize.pointee
+        if size > 0 {
+            uploadDataSize.pointee = 0
+            guard !exchange.responded, let uploadData else { return .YES }
+            // MHD cannot answer in the middle of a body, so a body that breaks its limit is
+            // read on and dropped, then answered with 413 at its end; past a hard cap the
+            // connection is cut instead.
+            if !exchange.append(UnsafeRawBufferPointer(start: uploadData, count: size)) {
+                return .NO
+            }
+            return .YES
+        }
+        guard !exchange.responded else { return .YES }
+        exchange.responded = true
+        let response: Response
+        do {
+            response = application.respond(to: try exchange.makeRequest(listener: configuration.name))
+        } catch let error as HTTPError {
+            response = errorResponse(error, exchange)
+        } catch {
+            logger.error("cannot complete request", metadata: ["error": .string("\(error)"), "request_id": .string(exchange.id)])
+            response = errorResponse(HTTPError(.internalServerError, code: "internal_error", message: "Interner Fehler."), exchange)
+        }
+        return queue(response, on: connection)
+    }
+
+    private func begin(connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>) -> Exchange {
+        var address = [CChar](repeating: 0, count: 64)
+        let remote = kh_client_address(connection, &address, address.count) == 0
+            ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
+        let collector = FieldCollector()
+        let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, collectHeader, collectorPointer)
+        collector.collectingQuery = true
+        _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectHeader, collectorPointer)
+
+        let exchange = Exchange(
+            rawMethod: String(cString: method), rawPath: String(cString: url), remoteAddress: remote,
+            headerFields: collector.fields, rawQuery: collector.query)
+        exchange.prepare(application: application, configuration: configuration)
+        return exchange
+    }
+
+    private func errorResponse(_ error: HTTPError, _ exchange: Exchange) -> Response {
+        // Render through the application's error format without running routes.
+        var request = Request(method: exchange.method ?? .get, path: exchange.decodedPath ?? "/api",
+                              remoteAddress: exchange.remoteAddress, listener: configuration.name, id: exchange.id)
+        request.headerFields = exchange.headerFields
+        var response = ErrorRenderer(pages: PlainErrorPages(), logger: logger).render(error, for: request)
+        response.headerFields[.requestID] = exchange.id
+        response.headerFields[.connection] = "close"
+        logger.info("\(exchange.rawMethod) \(exchange.decodedPath ?? "-") \(error.status.code)", metadata: [
+            "listener": .string(configuration.name), "remote": .string(exchange.remoteAddress),
+            "status": .stringConvertible(error.status.code), "request_id": .string(exchange.id),
+        ])
+        return response
+    }
+
+    private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
+        let mhdResponse: OpaquePointer? = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return .NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for field in response.headerFields where field.name != .contentLength {
+            _ = MHD_add_response_header(mhdResponse, field.name.rawName, field.value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status.code), mhdResponse)
+    }
+
+    fileprivate func completed(context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let context, let pointer = context.pointee else { return }
+        Unmanaged<Exchange>.fromOpaque(pointer).release()
+        context.pointee = nil
+        inFlight.subtract(1, ordering: .acquiringAndReleasing)
+    }
+
+    fileprivate func connection(opened: Bool) {
+        guard let metrics else { return }
+        if opened { metrics.connectionOpened(listener: configuration.name) } else { metrics.connectionClosed(listener: configuration.name) }
+    }
+
+    fileprivate func log(_ message: String) {
+        logger.notice("\(message)", metadata: ["listener": .string(configuration.name), "source": "libmicrohttpd"])
+    }
+}
+
+/// Collects header fields and raw query arguments during `MHD_get_connection_values`.
+private final class FieldCollector {
+    var fields = HTTPFields()
+    var query: [(String, String?)] = []
+    var collectingQuery = false
+}
+
+private let collectHeader: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key else { return .YES }
+    let collector = Unmanaged<FieldCollector>.fromOpaque(context).takeUnretainedValue()
+    if collector.collectingQuery {
+        collector.query.append((String(cString: key), value.map { String(cString: $0) }))
+    } else if let name = HTTPField.Name(String(cString: key)) {
+        collector.fields.append(HTTPField(name: name, value: value.map { String(cString: $0) } ?? ""))
+    }
+    return .YES
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, method, _, uploadData, uploadDataSize, connectionContext in
+    guard let context, let connection, let url, let method, let uploadDataSize, let connectionContext else { return .NO }
+    let listener = Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue()
+    return listener.handle(connection: connection, url: url, method: method, uploadData: uploadData,
+                           uploadDataSize: uploadDataSize, context: connectionContext)
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { context, _, connectionContext, _ in
+    guard let context else { return }
+    Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().completed(context: connectionContext)
+}
+
+private let connectionNotified: MHD_NotifyConnectionCallback = { context, _, _, code in
+    guard let context else { return }
+    Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().connection(opened: code == .CONNECTION_NOTIFY_STARTED)
+}
+
+private let logForwarder: kh_log_callback = { context, message in
+    guard let context, let message else { return }
+    Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().log(String(cString: message))
+}

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Logging
+
+/// Turns a request into a response, never throwing: a stage that receives a request may
+/// throw; its caller then sees that error rendered as a response.
+public typealias Responder = @Sendable (Request) -> Response
+
+/// A stage around the router: sees every request on its way in and every response on its
+/// way out. Errors it throws are rendered as responses for the stages outside it.
+public protocol Middleware: Sendable {
+    func respond(to request: Request, next: Responder) throws -> Response
+}
+
+/// Renders an error as an HTML page for paths outside `/api` (WebUI provides the real one).
+public protocol ErrorPageRenderer: Sendable {
+    func errorPage(for error: HTTPError, request: Request) -> Response
+}
+
+/// A plain page, used until a nicer renderer is wired in.
+public struct PlainErrorPages: ErrorPageRenderer {
+    public init() {}
+    public func errorPage(for error: HTTPError, request: Request) -> Response {
+        let message = HTMLEscaping.escape(error.message)
+        return .html("<!doctype html><html lang=\"de\"><title>\(error.status.code)</title><h1>\(error.status.code)</h1><p>\(message)</p></html>",
+                     status: error.status)
+    }
+}
+
+/// The routes and middleware one listener serves, composed once into a single responder.
+///
+/// ```swift
+/// let app = try HTTPApplication(routes: routes, middleware: [AccessLog(logger: logger)], logger: logger)
+/// let response = app.respond(to: Request(method: .get, path: "/healthz"))
+/// ```
+public final class HTTPApplication: Sendable {
+    public let router: Router
+    private let responder: Responder
+
+    public init(
+        routes: [Route],
+        middleware: [any Middleware],
+        errorPages: any ErrorPageRenderer = PlainErrorPages(),
+        logger: Logger
+    ) throws {
+        let router = try Router(routes)
+        self.router = router
+        let renderer = ErrorRenderer(pages: errorPages, logger: logger)
+
+        var next: Responder = { request in
+            renderer.guarded(request) { try Self.dispatch(request, router: router) }
+        }
+        for stage in middleware.reversed() {
+            let inner = next
+            next = { request in renderer.guarded(request) { try stage.respond(to: request, next: inner) } }
+        }
+        self.responder = next
+    }
+
+    /// Routes and answers one request.
+    public func respond(to request: Request) -> Response {
+        var request = request
+        if case .matched(let route, let parameters) = router.resolve(request.method, request.path) {
+            request.route = route
+            request.pathParameters = parameters
+        }
+        var response = responder(request)
+        response.headerFields[.requestID] = request.id
+        return response
+    }
+
+    /// How much body the route for this request takes (decided before the body arrives).
+    public func bodyLimit(method: HTTPRequest.Method, path: String) -> BodyLimit {
+        if case .matched(let route, _) = router.resolve(method, path) { return route.body }
+        return .standard
+    }
+
+    private static func dispatch(_ request: Request, router: Router) throws -> Response {
+        guard let route = request.route else {
+            let allowed = router.allowedMethods(request.path)
+            if allowed.isEmpty { throw HTTPError.notFound }
+            if request.method == .options {
+                return Response(status: .noContent, headerFields: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+            }
+            throw HTTPError.methodNotAllowed(allowed: allowed)
+        }
+        return try route.handler(request)
+    }
+}
+
+/// Renders thrown errors: `HTTPError` as JSON or a page; anything else as a 500 that names
+/// the request id and is logged, its internals never shown.
+struct ErrorRenderer: Sendable {
+    let pages: any ErrorPageRenderer
+    let logger: Logger
+
+    func guarded(_ request: Request, _ body: () throws -> Response) -> Response {
+        do {
+            return try body()
+        } catch let error as HTTPError {
+            return render(error, for: request)
+        } catch {
+            logger.error("unhandled error", metadata: [
+                "request_id": .string(request.id), "path": .string(request.path),
+                "error": .string(String(describing: type(of: error))), "detail": .string(String(describing: error)),
+            ])
+            let failure = HTTPError(
+                .internalServerError, code: "internal_error",
+                message: "Ein interner Fehler ist aufgetreten. Bitte nennen Sie bei Rückfragen die Kennung \(request.id).")
+            return render(failure, for: request)
+        }
+    }
+
+    func render(_ error: HTTPError, for request: Request) -> Response {
+        var response: Response
+        if request.prefersHTML {
+            response = pages.errorPage(for: error, request: request)
+        } else {
+            let body = ErrorBody(error: .init(code: error.code, message: error.message, requestID: request.id))
+            response = (try? Response.json(body, status: error.status)) ?? Response(status: error.status)
+        }
+        response.status = error.status
+        for field in error.headerFields {
+            response.headerFields[field.name] = field.value
+        }
+        return response
+    }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let requestID: String
+            enum CodingKeys: String, CodingKey { case code, message, requestID = "request_id" }
+        }
+        let error: Detail
+    }
+}
+
+extension HTTPField.Name {
+    public static let requestID = HTTPField.Name("X-Request-ID")!
+    public static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}
+
+/// Escapes text for HTML element content and attribute values.
+public enum HTMLEscaping {
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

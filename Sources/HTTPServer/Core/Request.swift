@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+
+/// One HTTP request as middleware and handlers see it: the percent-decoded path, the query,
+/// the header fields in swift-http-types vocabulary, the client address and the body.
+///
+/// ```swift
+/// let page = request.query["page"].flatMap(Int.init) ?? 1
+/// let id = try request.parameter("id")
+/// ```
+public struct Request: Sendable {
+    public var method: HTTPRequest.Method
+    /// The percent-decoded path, without the query.
+    public var path: String
+    public var query: QueryParameters
+    public var headerFields: HTTPFields
+    /// The peer's IP address as text ("127.0.0.1", "::1").
+    public var remoteAddress: String
+    public var body: RequestBody
+    /// A random id that ties the access log, error logs and the `X-Request-ID` header together.
+    public var id: String
+    /// The name of the listener that accepted the request ("intranet", "public").
+    public var listener: String
+    /// Values taken from the path by the matched route's `:name` segments.
+    public var pathParameters: [String: String]
+    /// The route the router matched, if any.
+    public var route: Route?
+    /// Values that middleware attaches for later stages (the authenticated principal, ...).
+    public var attributes: RequestAttributes
+    /// When the request's headers had arrived.
+    public let receivedAt: ContinuousClock.Instant
+
+    public init(
+        method: HTTPRequest.Method,
+        path: String,
+        query: QueryParameters = QueryParameters(),
+        headerFields: HTTPFields = HTTPFields(),
+        remoteAddress: String = "127.0.0.1",
+        body: RequestBody = .empty,
+        listener: String = "intranet",
+        id: String = RequestID.make()
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headerFields = headerFields
+        self.remoteAddress = remoteAddress
+        self.body = body
+        self.id = id
+        self.listener = listener
+        self.pathParameters = [:]
+        self.route = nil
+        self.attributes = RequestAttributes()
+        self.receivedAt = .now
+    }
+
+    /// A path parameter the route declared; a missing one is a programming error reported as 404.
+    public func parameter(_ name: String) throws -> String {
+        guard let value = pathParameters[name] else {
+            throw HTTPError(.notFound, code: "not_found", message: "Die angeforderte Seite gibt es nicht.")
+        }
+        return value
+    }
+
+    /// Whether the path is under `/api`, where errors are JSON rather than HTML pages.
+    public var isAPI: Bool { path == "/api" || path.hasPrefix("/api/") }
+
+    /// Whether the client prefers an HTML page (a browser) over JSON.
+    public var prefersHTML: Bool {
+        guard !isAPI else { return false }
+        return true
+    }
+
+    /// Cookie value by name, from the `Cookie` header.
+    public func cookie(_ name: String) -> String? {
+        for header in headerFields[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.trimmingCharacters(in: .whitespaces)
+                guard let equals = trimmed.firstIndex(of: "=") else { continue }
+                if trimmed[..<equals] == name {
+                    return String(trimmed[trimmed.index(after: equals)...])
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// Typed storage on a request for values that middleware hands to later stages.
+public struct RequestAttributes: Sendable {
+    private var values: [ObjectIdentifier: any Sendable] = [:]
+
+    public init() {}
+
+    public subscript<Key: RequestAttributeKey>(key: Key.Type) -> Key.Value? {
+        get { values[ObjectIdentifier(key)] as? Key.Value }
+        set { values[ObjectIdentifier(key)] = newValue }
+    }
+}
+
+/// A key into `RequestAttributes`; declare an empty enum conforming to it.
+public protocol RequestAttributeKey {
+    associatedtype Value: Sendable
+}
+
+/// Makes request ids: 16 random hex digits.
+public enum RequestID {
+    public static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() as UInt64
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import HTTPServer
+import HTTPServerTesting
+import HTTPTypes
+import Logging
+import Testing
+
+/// Tests over a real libmicrohttpd listener on an ephemeral loopback port.
+@Suite struct ListenerTests {
+    static func makeListener(bodyLimit: Int = 1024, uploadLimit: Int = 64 * 1024, routes extra: [Route] = []) throws -> Listener {
+        let routes: [Route] = [
+            Route(.get, "/hello", access: .anyone) { request in .text("Hallo \(request.query["name"] ?? "Welt")") },
+            Route(.post, "/api/echo", access: .anyone) { request in
+                struct Echo: Codable { let text: String }
+                return try .json(try request.decodeJSON(Echo.self))
+            },
+            Route(.post, "/api/upload", access: .anyone, body: .upload) { request in
+                guard case .file(let file) = request.body else { return .text("memory") }
+                return .text("file \(file.size) \(FileManager.default.fileExists(atPath: file.url.path))")
+            },
+            Route(.get, "/slow", access: .anyone) { _ in
+                Thread.sleep(forTimeInterval: 1.0)
+                return .text("done")
+            },
+            Route(.get, "/crash", access: .anyone) { _ in
+                struct Oops: Error {}
+                throw Oops()
+            },
+        ] + extra
+        let app = try HTTPApplication(routes: routes, middleware: [SecurityHeaders()], logger: Logger(label: "test"))
+        let configuration = ListenerConfiguration(name: "test", port: 0, threads: 2, bodyLimit: bodyLimit, uploadLimit: uploadLimit)
+        let listener = Listener(configuration: configuration, application: app, logger: Logger(label: "test"))
+        try listener.start()
+        return listener
+    }
+
+    @Test func servesRoutesWithDecodedQueryAndSecurityHeaders() throws {
+        let listener = try Self.makeListener()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let client = LiveClient(port: listener.port)
+        let response = try client.request("GET", "/hello?name=J%C3%BCrgen")
+        #expect(response.status == .ok)
+        #expect(response.text == "Hallo Jürgen")
+        #expect(response.headerFields[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
+        #expect(response.headerFields[.xContentTypeOptions] == "nosniff")
+        #expect(response.headerFields[.requestID]?.count == 16)
+
+        let head = try client.request("HEAD", "/hello")
+        #expect(head.status == .ok)
+        #expect(head.body.isEmpty)
+    }
+
+    @Test func unknownRoutesAndWrongMethods() throws {
+        let listener = try Self.makeListener()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let client = LiveClient(port: listener.port)
+        let missing = try client.request("GET", "/api/nothing")
+        #expect(missing.status == .notFound)
+        #expect(missing.errorCode == "not_found")
+
+        let wrong = try client.request("DELETE", "/api/echo")
+        #expect(wrong.status == .methodNotAllowed)
+        #expect(wrong.headerFields[.allow] == "OPTIONS, POST")
+
+        let options = try client.request("OPTIONS", "/hello")
+        #expect(options.status == .noContent)
+        #expect(options.headerFields[.allow] == "GET, HEAD, OPTIONS")
+    }
+
+    @Test func badInputGetsClearClientErrors() throws {
+        let listener = try Self.makeListener()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let client = LiveClient(port: listener.port)
+
+        let malformed = try client.request("POST", "/api/echo", headers: [("Content-Type", "application/json")], body: Data("{\"text\": ".utf8))
+        #expect(malformed.status == .badRequest)
+        #expect(malformed.errorCode == "invalid_json")
+
+        let notUTF8 = try client.request("POST", "/api/echo", headers: [("Content-Type", "application/json")], body: Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]))
+        #expect(notUTF8.status == .badRequest)
+
+        let badEscape = try client.request("GET", "/hello?name=%E2%28")
+        #expect(badEscape.status == .badRequest)
+
+        let badPath = try client.request("GET", "/hel%zzlo")
+        #expect(badPath.status == .badRequest)
+
+        let crash = try client.request("GET", "/api/../crash")
+        #expect(crash.status != .internalServerError || crash.text.contains("request_id"))
+    }
+
+    @Test func unexpectedErrorsAre500WithRequestIDAndNoInternals() throws {
+        let listener = try Self.makeListener()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let response = try LiveClient(port: listener.port).request("GET", "/crash")
+        #expect(response.status == .internalServerError)
+        #expect(response.text.contains(response.headerFields[.requestID] ?? "missing"))
+        #expect(!response.text.contains("Oops"))
+    }
+
+    @Test func bodiesOverTheLimitAre413() throws {
+        let listener = try Self.makeListener(bodyLimit: 1024)
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let client = LiveClient(port: listener.port)
+        let declared = try client.request("POST", "/api/echo", headers: [("Content-Type", "application/json")], body: Data(repeating: 0x20, count: 4096))
+        #expect(declared.status == .contentTooLarge)
+        #expect(declared.errorCode == "payload_too_large")
+
+        // Chunked: no Content-Length to judge by, so the limit bites while reading.
+        let chunk = String(repeating: "x", count: 800)
+        let chunked = "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + "320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n0\r\n\r\n"
+        let streamed = try client.send(chunked)
+        #expect(streamed.status == .contentTooLarge)
+    }
+
+    @Test func uploadsAreSpooledToAFileUnderTheirOwnLimit() throws {
+        let listener = try Self.makeListener(bodyLimit: 1024, uploadLimit: 64 * 1024)
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let client = LiveClient(port: listener.port)
+        let upload = try client.request("POST", "/api/upload", headers: [("Content-Type", "application/pdf")], body: Data(repeating: 0x41, count: 32 * 1024))
+        #expect(upload.status == .ok)
+        #expect(upload.text == "file 32768 true")
+
+        let tooLarge = try client.request("POST", "/api/upload", body: Data(repeating: 0x41, count: 128 * 1024))
+        #expect(tooLarge.status == .contentTooLarge)
+    }
+
+    @Test func oversizedHeadersAreRefusedByTheServer() throws {
+        let listener = try Self.makeListener()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let huge = String(repeating: "a", count: 64 * 1024)
+        let response = try LiveClient(port: listener.port).request("GET", "/hello", headers: [("X-Huge", huge)])
+        #expect([.requestHeaderFieldsTooLarge, .uriTooLong, .badRequest].contains(response.status))
+    }
+
+    @Test func shutdownLetsASlowRequestFinish() async throws {
+        let listener = try Self.makeListener()
+        let port = listener.port
+        let pending = Task.detached { try LiveClient(port: port).request("GET", "/slow") }
+        while listener.requestsInFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let finished = listener.shutdown(grace: .seconds(5))
+        #expect(finished)
+        let response = try await pending.value
+        #expect(response.status == .ok)
+        #expect(response.text == "done")
+        #expect(throws: (any Error).self) { try LiveClient(port: port, timeoutSeconds: 1).request("GET", "/hello") }
+    }
+}
