@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "HTTPServer", "Storage", "Auth", "WebUI", "TextAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Storage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Startet den Dienst (Intranet- und öffentlicher Listener).")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        try reporting {
+            let configuration = try options.load()
+            LogSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+            var logger = Logger(label: "kreishausd")
+            logger.logLevel = configuration.logLevel
+
+            let lock: DataDirectoryLock
+            do {
+                lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            let app = try Kreishaus(configuration: configuration, logger: logger)
+            if let password = try app.auth.bootstrapAdminIfNeeded() {
+                say("""
+                Erster Start: Der Benutzer „admin“ wurde angelegt.
+                Passwort: \(password)
+                Dieses Passwort wird nur jetzt angezeigt. Ändern mit: kreishausd users passwd admin
+                """)
+            }
+            do {
+                try app.start()
+            } catch {
+                app.stop()
+                throw CommandFailure("\(error)")
+            }
+            logger.info("kreishausd \(Kreishaus.version) ready", metadata: [
+                "intranet": .string("http://\(Self.display(configuration.intranet.host)):\(app.intranet.port)/"),
+                "public": .string("http://\(Self.display(configuration.publicSite.host)):\(app.publicListener.port)/"),
+                "config": .string(configuration.source), "database": .string(configuration.databasePath),
+            ])
+
+            let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
+            while true {
+                let received = signals.wait()
+                if received == SIGHUP {
+                    logger.info("SIGHUP: nothing to reload yet")
+                    continue
+                }
+                logger.info("shutting down", metadata: ["signal": .stringConvertible(received)])
+                break
+            }
+            app.stop()
+            logger.info("stopped")
+            withExtendedLifetime(lock) {}
+        }
+    }
+
+    static func display(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]" : host
+    }
+}
+
+/// Turns signals into values a thread can wait for.
+final class SignalWaiter: @unchecked Sendable {
+    // @unchecked: `received` is guarded by `lock`; the sources live as long as the waiter.
+    private var sources: [any DispatchSourceSignal] = []
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var received: [Int32] = []
+    private let queue = DispatchQueue(label: "kreishausd.signals")
+
+    init(_ signals: [Int32]) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.withLock { self.received.append(number) }
+                self.semaphore.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Blocks until a signal arrives; returns its number.
+    func wait() -> Int32 {
+        semaphore.wait()
+        return lock.withLock { received.removeFirst() }
+    }
+}

@@ -1,0 +1,153 @@
+import Auth
+import Foundation
+import HTTPServer
+import HTTPTypes
+import Logging
+import Storage
+import WebUI
+
+/// The assembled daemon: database, services, routes and the two listeners.
+///
+/// ```swift
+/// let app = try Kreishaus(configuration: configuration, logger: logger)
+/// try app.start()
+/// ...
+/// app.stop()
+/// ```
+public final class Kreishaus: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: Configuration
+    public let database: AppDatabase
+    public let auth: AuthService
+    public let audit: AuditLog
+    public let metrics: HTTPMetrics
+    public let intranetApplication: HTTPApplication
+    public let publicApplication: HTTPApplication
+    public let intranet: Listener
+    public let publicListener: Listener
+    let logger: Logger
+
+    /// Every module's migrations, in order. New modules add theirs here.
+    public static var migrations: MigrationRegistry {
+        var registry = MigrationRegistry()
+        registry.add(AuthSchema.migrations)
+        return registry
+    }
+
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        database = try AppDatabase.open(at: configuration.databasePath, migrations: Self.migrations)
+        var authConfiguration = configuration.auth
+        authConfiguration.departments = Set(configuration.departments.map(\.id))
+        auth = try AuthService(database: database, configuration: authConfiguration, logger: logger)
+        audit = AuditLog(database: database)
+        metrics = HTTPMetrics()
+
+        let pages = try PageRenderer(organisation: configuration.organisation, navigation: [
+            NavigationItem(label: "Start", href: "/"),
+        ])
+        let routes = Self.routes(database: database, auth: auth, audit: audit, metrics: metrics, pages: pages)
+        let errorPages = WebErrorPages(pages)
+
+        let intranetRoutes = Self.withOpenAPI(routes, title: "Kreishaus Intranet-API")
+        intranetApplication = try HTTPApplication(routes: intranetRoutes, middleware: [
+            AccessLog(logger: logger),
+            RequestMetrics(metrics),
+            SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
+            CORS(allowedOrigins: configuration.intranet.corsOrigins),
+            AuthMiddleware(auth: auth, logger: logger),
+        ], errorPages: errorPages, logger: logger)
+
+        // The public listener serves only public routes, all open to anyone: nothing on it
+        // depends on a session, so no misconfiguration can expose intranet data there.
+        let publicRoutes = Self.withOpenAPI(routes.filter { $0.exposure == .public }, title: "Kreishaus Bürger-API")
+        if let leaked = publicRoutes.first(where: { $0.access != .anyone }) {
+            throw ConfigError(file: "routes", line: nil, "public route \(leaked.method.rawValue) \(leaked.path) requires a sign-in")
+        }
+        publicApplication = try HTTPApplication(routes: publicRoutes, middleware: [
+            AccessLog(logger: logger),
+            RequestMetrics(metrics),
+            SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
+            CORS(allowedOrigins: configuration.publicSite.corsOrigins),
+            RateLimit(requestsPerSecond: configuration.publicRateLimit.requestsPerSecond, burst: configuration.publicRateLimit.burst),
+        ], errorPages: errorPages, logger: logger)
+
+        try FileManager.default.createDirectory(atPath: configuration.uploadDirectory, withIntermediateDirectories: true)
+        intranet = Listener(configuration: Self.listenerConfiguration("intranet", configuration.intranet, configuration),
+                            application: intranetApplication, logger: logger, metrics: metrics)
+        publicListener = Listener(configuration: Self.listenerConfiguration("public", configuration.publicSite, configuration),
+                                  application: publicApplication, logger: logger, metrics: metrics)
+    }
+
+    static func routes(database: AppDatabase, auth: AuthService, audit: AuditLog, metrics: HTTPMetrics, pages: PageRenderer) -> [Route] {
+        var routes: [Route] = [
+            Route(.get, "/healthz", exposure: .public, access: .anyone, operation: OpenAPIOperation(
+                summary: "Betriebsbereitschaft: 200, wenn die Datenbank antwortet, sonst 503", tags: ["Betrieb"],
+                responses: [200: "Bereit", 503: "Datenbank antwortet nicht"],
+                responseSchemas: [200: ["type": "object", "properties": ["status": ["type": "string"]]]])) { _ in
+                guard database.isHealthy() else {
+                    return try .json(["status": "unavailable"], status: .serviceUnavailable)
+                }
+                return try .json(["status": "ok"])
+            },
+            Route(.get, "/metrics", access: .anyRole([Role.monitoring, Role.admin])) { _ in
+                .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            },
+            HomePage.route(pages: pages, areas: Area.standard()),
+        ]
+        routes += pages.assetRoutes
+        routes += AuthRoutes(auth: auth, audit: audit, pages: pages).routes
+        return routes
+    }
+
+    /// Adds `GET /api/openapi.json` describing exactly these routes.
+    static func withOpenAPI(_ routes: [Route], title: String) -> [Route] {
+        let operation = OpenAPIOperation(summary: "Diese API-Beschreibung (OpenAPI 3.1)", tags: ["Betrieb"])
+        let placeholder = Route(.get, "/api/openapi.json", exposure: .public, access: .anyone, operation: operation) { _ in .noContent }
+        let document = OpenAPIDocument.build(title: title, version: version, routes: routes + [placeholder])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(document)) ?? Data("{}".utf8)
+        return routes + [Route(.get, "/api/openapi.json", exposure: .public, access: .anyone, operation: operation) { _ in
+            Response(status: .ok, headerFields: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"], body: body)
+        }]
+    }
+
+    static func listenerConfiguration(_ name: String, _ settings: Configuration.ListenerSettings, _ configuration: Configuration) -> ListenerConfiguration {
+        ListenerConfiguration(
+            name: name, host: settings.host, port: settings.port,
+            threads: settings.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : settings.threads,
+            connectionLimit: settings.maxConnections, connectionsPerIP: settings.maxConnectionsPerIP,
+            idleTimeoutSeconds: settings.idleTimeoutSeconds, maxHeaderBytes: configuration.maxHeaderBytes,
+            bodyLimit: configuration.maxBodyBytes, uploadLimit: configuration.maxUploadBytes,
+            uploadDirectory: URL(fileURLWithPath: configuration.uploadDirectory))
+    }
+
+    /// Opens both listeners.
+    public func start() throws {
+        try intranet.start()
+        do {
+            try publicListener.start()
+        } catch {
+            intranet.shutdown(grace: .zero)
+            throw error
+        }
+    }
+
+    /// Stops accepting, lets requests in flight finish (bounded by the grace period), closes
+    /// the database.
+    public func stop() {
+        let grace = Duration.seconds(configuration.shutdownGraceSeconds)
+        let listeners = [intranet, publicListener]
+        DispatchQueue.concurrentPerform(iterations: listeners.count) { index in
+            listeners[index].shutdown(grace: grace)
+        }
+        do {
+            try database.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": .string("\(error)")])
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPServer
+import HTTPTypes
+import Mustache
+
+/// Who is looking at a page: set by the auth middleware for signed-in users, read by the
+/// layout (name, logout form with its CSRF token, navigation).
+public struct Viewer: Sendable {
+    public var displayName: String
+    public var csrfToken: String
+    public var roles: Set<String>
+
+    public init(displayName: String, csrfToken: String, roles: Set<String>) {
+        self.displayName = displayName
+        self.csrfToken = csrfToken
+        self.roles = roles
+    }
+}
+
+public enum ViewerKey: RequestAttributeKey {
+    public typealias Value = Viewer
+}
+
+/// A link in the main navigation, shown to viewers holding one of `roles` (empty: everyone).
+public struct NavigationItem: Sendable {
+    public var label: String
+    public var href: String
+    public var roles: Set<String>
+
+    public init(label: String, href: String, roles: Set<String> = []) {
+        self.label = label
+        self.href = href
+        self.roles = roles
+    }
+}
+
+/// Renders pages into the shared layout. Templates are Mustache and escape every value;
+/// features register their own templates under their own names.
+///
+/// ```swift
+/// return pages.render("login", title: "Anmelden", context: ["next": "/"], for: request)
+/// ```
+public final class PageRenderer: Sendable {
+    public let siteName: String
+    public let organisation: String
+    public let navigation: [NavigationItem]
+    private let library: MustacheLibrary
+    public let stylesheet: StaticAsset
+
+    public init(siteName: String = "Kreishaus", organisation: String, navigation: [NavigationItem] = [],
+                templates extra: [String: String] = [:]) throws {
+        self.siteName = siteName
+        self.organisation = organisation
+        self.navigation = navigation
+        var library = MustacheLibrary()
+        for (name, text) in Templates.all.merging(extra, uniquingKeysWith: { $1 }) {
+            try library.register(text, named: name)
+        }
+        self.library = library
+        self.stylesheet = StaticAsset(path: "/assets/site.css", contentType: "text/css; charset=utf-8", contents: Data(Stylesheet.css.utf8))
+    }
+
+    /// Renders `template` with `context` plus the layout's values.
+    public func render(_ template: String, title: String, context: [String: Any] = [:], for request: Request,
+                       status: HTTPResponse.Status = .ok) -> Response {
+        var values = context
+        values["title"] = title
+        values["siteName"] = siteName
+        values["organisation"] = organisation
+        values["stylesheet"] = stylesheet.url
+        if let viewer = request.attributes[ViewerKey.self] {
+            values["viewer"] = [
+                "displayName": viewer.displayName,
+                "csrfToken": viewer.csrfToken,
+                "navigation": navigation
+                    .filter { $0.roles.isEmpty || !$0.roles.isDisjoint(with: viewer.roles) || viewer.roles.contains("admin") }
+                    .map { ["label": $0.label, "href": $0.href, "current": request.path == $0.href] as [String: Any] },
+            ] as [String: Any]
+            if values["displayName"] == nil { values["displayName"] = viewer.displayName }
+        }
+        guard let html = library.render(values, withTemplate: template) else {
+            return .html("<!doctype html><html lang=\"de\"><title>Fehler</title><p>Seite nicht gefunden.</p></html>", status: .internalServerError)
+        }
+        return .html(html, status: status)
+    }
+
+    /// The routes of the layout's own assets.
+    public var assetRoutes: [Route] { [stylesheet.route()] }
+}
+
+/// Error pages in the site's layout.
+public struct WebErrorPages: ErrorPageRenderer {
+    let pages: PageRenderer
+
+    public init(_ pages: PageRenderer) {
+        self.pages = pages
+    }
+
+    public func errorPage(for error: HTTPError, request: Request) -> Response {
+        let heading: String = switch error.status.code {
+        case 400: "Ungültige Anfrage"
+        case 401: "Anmeldung erforderlich"
+        case 403: "Kein Zugriff"
+        case 404: "Seite nicht gefunden"
+        case 405: "Methode nicht erlaubt"
+        case 413: "Zu groß"
+        case 429: "Zu viele Anfragen"
+        case 500...: "Interner Fehler"
+        default: "Fehler \(error.status.code)"
+        }
+        return pages.render("error", title: heading, context: [
+            "heading": heading, "message": error.message, "requestID": request.id,
+        ], for: request, status: error.status)
+    }
+}
