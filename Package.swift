@@ -107,6 +107,9 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "HTTPServerTesting"], swiftSettings: strict),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServerTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "HTTPServerTesting", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
     ]
 )

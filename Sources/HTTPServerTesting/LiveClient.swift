@@ -36,16 +36,18 @@ public struct LiveClient: Sendable {
         return try send(Data(head.utf8) + body)
     }
 
-    /// Sends raw bytes, optionally in slices with a pause between them (slow clients).
+    /// Sends raw bytes, optionally in slices with a pause between them (slow clients): the
+    /// first `upfront` bytes (say, the request head) go at once, the rest in `chunkSize` slices.
     public func send(_ raw: String) throws -> TestResponse {
         try send(Data(raw.utf8))
     }
 
-    public func send(_ raw: Data, chunkSize: Int? = nil, pause: Duration = .zero) throws -> TestResponse {
+    public func send(_ raw: Data, upfront: Int = 0, chunkSize: Int? = nil, pause: Duration = .zero) throws -> TestResponse {
         let socket = try connect()
         defer { close(socket) }
         let slice = chunkSize ?? max(raw.count, 1)
-        var offset = 0
+        var offset = min(upfront, raw.count)
+        if offset > 0 { try write(socket, raw[0..<offset]) }
         while offset < raw.count {
             let end = min(offset + slice, raw.count)
             try write(socket, raw[offset..<end])

@@ -1,0 +1,33 @@
+# Kreishaus: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= Config/kreishaus.yaml
+
+.PHONY: run test build release deps bench clean
+
+## Install what is missing, build a release binary and start the daemon in the foreground.
+run: deps release
+	.build/release/kreishausd serve --config $(CONFIG)
+
+## Install what is missing, build and run the whole test suite.
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test --disable-xctest
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product kreishausd
+
+## Benchmarks: /healthz against a minimal C libmicrohttpd server (needs wrk).
+bench: deps
+	@scripts/install-deps.sh wrk gcc
+	$(SWIFT) build -c release --product kreishausd
+	bench/healthz.sh
+
+clean:
+	rm -rf .build bench/out

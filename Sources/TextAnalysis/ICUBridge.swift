@@ -1,0 +1,24 @@
+import CICU
+
+/// Calls into the CICU shim; the only file in TextAnalysis that handles buffers.
+enum ICUBridge {
+    /// NFKC with full case folding, or nil when ICU reports an error.
+    static func nfkcCasefold(_ text: String) -> String? {
+        let source = Array(text.utf16)
+        if source.isEmpty { return "" }
+        var capacity = Int32(source.count * 2 + 16)
+        while true {
+            var destination = [UInt16](repeating: 0, count: Int(capacity))
+            let written = kh_icu_nfkc_casefold(source, Int32(source.count), &destination, capacity)
+            if written < 0 { return nil }
+            if written <= capacity { return String(decoding: destination[0..<Int(written)], as: UTF16.self) }
+            capacity = written
+        }
+    }
+
+    static var version: String {
+        var buffer = [CChar](repeating: 0, count: 32)
+        kh_icu_version(&buffer, Int32(buffer.count))
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

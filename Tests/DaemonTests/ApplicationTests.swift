@@ -1,0 +1,129 @@
+@testable import Daemon
+import Foundation
+import HTTPServer
+import HTTPServerTesting
+import HTTPTypes
+import Testing
+
+@Suite struct ApplicationTests {
+    @Test func healthOnBothListeners() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        for client in [fixture.intranet, fixture.publicSite] {
+            let response = client.execute(.get, "/healthz")
+            #expect(response.status == .ok)
+            #expect(response.json?["status"] as? String == "ok")
+        }
+    }
+
+    @Test func thePublicListenerServesOnlyPublicRoutes() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        for path in ["/api/audit", "/login", "/", "/metrics", "/api/me", "/api/tokens"] {
+            #expect(fixture.publicSite.execute(.get, path).status == .notFound, "\(path)")
+        }
+        let publicPaths = fixture.app.publicApplication.router.routes.map(\.path)
+        #expect(Set(publicPaths) == ["/healthz", "/api/openapi.json", "/assets/site.css"])
+    }
+
+    @Test func intranetErrorsAreClear() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let client = fixture.intranet
+        #expect(client.execute(.get, "/api/audit").status == .unauthorized)
+        let missing = client.execute(.get, "/api/nope")
+        #expect(missing.status == .notFound)
+        #expect(missing.errorCode == "not_found")
+        let wrongMethod = client.execute(.put, "/api/session")
+        #expect(wrongMethod.status == .methodNotAllowed)
+        #expect(wrongMethod.headerFields[.allow] == "DELETE, OPTIONS, POST")
+        let malformed = client.execute(.post, "/api/session", json: "{\"username\": ")
+        #expect(malformed.status == .badRequest)
+        #expect(malformed.json.flatMap { ($0["error"] as? [String: Any])?["message"] as? String }?.isEmpty == false)
+        let htmlMissing = client.execute(.get, "/nirgendwo")
+        #expect(htmlMissing.status == .notFound)
+        #expect(htmlMissing.text.contains("<html lang=\"de\">"))
+    }
+
+    @Test func pagesAreAccessibleGerman() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let login = fixture.intranet.execute(.get, "/login")
+        #expect(login.status == .ok)
+        let html = login.text
+        #expect(html.contains("<html lang=\"de\">"))
+        #expect(html.contains("class=\"skip-link\" href=\"#inhalt\""))
+        #expect(html.contains("<main id=\"inhalt\""))
+        #expect(html.contains("<label for=\"username\">") && html.contains("<label for=\"password\">"))
+        #expect(html.contains("name=\"viewport\""))
+        #expect(!html.contains("<script"), "no script needed to sign in")
+        #expect(!html.contains("http://") && !html.contains("https://"), "no third-party resources")
+        #expect(login.headerFields[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
+    }
+
+    @Test func staticAssetsCarryETags() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let css = fixture.intranet.execute(.get, "/assets/site.css")
+        #expect(css.status == .ok)
+        let etag = try #require(css.headerFields[.eTag])
+        #expect(css.headerFields[.cacheControl] == "no-cache")
+        let again = fixture.intranet.execute(.get, "/assets/site.css", headers: [.ifNoneMatch: etag])
+        #expect(again.status == .notModified)
+        #expect(again.body.isEmpty)
+        let versioned = fixture.intranet.execute(.get, "/assets/site.css?v=\(etag.replacingOccurrences(of: "\"", with: ""))")
+        #expect(versioned.headerFields[.cacheControl]?.contains("immutable") == true)
+    }
+
+    @Test func metricsNeedAMonitoringTokenAndCountRequests() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        #expect(fixture.intranet.execute(.get, "/metrics").status == .seeOther)
+        let (_, secret) = try fixture.app.auth.createToken(name: "prometheus", roles: ["monitoring"], actor: "test")
+        _ = fixture.intranet.execute(.get, "/healthz")
+        let metrics = fixture.intranet.execute(.get, "/metrics", headers: [.authorization: "Bearer \(secret)"])
+        #expect(metrics.status == .ok)
+        #expect(metrics.text.contains("http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"))
+        #expect(metrics.text.contains("http_request_duration_seconds_bucket"))
+        let (_, employee) = try fixture.app.auth.createToken(name: "someone", roles: ["employee"], actor: "test")
+        #expect(fixture.intranet.execute(.get, "/metrics", headers: [.authorization: "Bearer \(employee)"]).status == .forbidden)
+    }
+
+    @Test func auditLogRecordsLoginsForAdmins() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let login = fixture.intranet.execute(.post, "/api/session", json: #"{"username": "admin", "password": "\#(fixture.adminPassword)"}"#)
+        #expect(login.status == .ok)
+        let cookie = "kh_session=\(try #require(login.cookies["kh_session"]))"
+        let audit = fixture.intranet.execute(.get, "/api/audit?limit=5", headers: [.cookie: cookie])
+        #expect(audit.status == .ok)
+        let actions = (audit.json?["events"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+        #expect(actions.contains("login.success"))
+        #expect(fixture.intranet.execute(.get, "/api/audit?limit=abc", headers: [.cookie: cookie]).status == .badRequest)
+    }
+}
+
+@Suite struct OpenAPITests {
+    @Test func everyAPIRouteIsDocumented() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let document = fixture.intranet.execute(.get, "/api/openapi.json")
+        #expect(document.status == .ok)
+        let json = try #require(document.json)
+        #expect(json["openapi"] as? String == "3.1.0")
+        let paths = try #require(json["paths"] as? [String: [String: Any]])
+        for route in fixture.app.intranetApplication.router.routes where route.path.hasPrefix("/api") {
+            #expect(route.operation != nil, "\(route.method.rawValue) \(route.path) has no OpenAPI description")
+            let documented = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            #expect(paths["/" + documented]?[route.method.rawValue.lowercased()] != nil, "\(route.method.rawValue) \(route.path) missing from the document")
+        }
+    }
+
+    @Test func thePublicDocumentListsOnlyPublicRoutes() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let json = try #require(fixture.publicSite.execute(.get, "/api/openapi.json").json)
+        let paths = try #require(json["paths"] as? [String: Any])
+        #expect(Set(paths.keys) == ["/healthz", "/api/openapi.json"])
+    }
+}

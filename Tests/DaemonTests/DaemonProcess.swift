@@ -1,0 +1,134 @@
+import Foundation
+import HTTPServerTesting
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `kreishausd` binary, run as a separate process the way an operator runs it.
+/// `make test` builds it before the tests run.
+final class DaemonProcess: Sendable {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        get throws {
+            let url = repository.appendingPathComponent(".build/debug/kreishausd")
+            guard FileManager.default.isExecutableFile(atPath: url.path) else {
+                throw Failure(description: "\(url.path) is missing: run `swift build` (make test does) before `swift test`")
+            }
+            return url
+        }
+    }
+
+    let process: Process
+    let dataDirectory: URL
+    let intranetPort: Int
+    let publicPort: Int
+    let output = Locked("")
+
+    /// Environment for a daemon on `dataDirectory` with ephemeral ports and a cheap scrypt.
+    static func environment(_ dataDirectory: URL) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["KREISHAUS_DATA_DIR"] = dataDirectory.path
+        environment["KREISHAUS_INTRANET_PORT"] = "0"
+        environment["KREISHAUS_PUBLIC_PORT"] = "0"
+        environment["KREISHAUS_PASSWORD_HASH_COST"] = "10"
+        environment["KREISHAUS_LOG_LEVEL"] = "notice"
+        return environment
+    }
+
+    /// Runs a command to completion; returns its standard output.
+    @discardableResult
+    static func command(_ arguments: [String], dataDirectory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = try binary
+        process.arguments = arguments
+        process.environment = environment(dataDirectory)
+        process.currentDirectoryURL = repository
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "kreishausd \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts `kreishausd serve` and waits until it is ready.
+    init(dataDirectory: URL) throws {
+        self.dataDirectory = dataDirectory
+        process = Process()
+        process.executableURL = try Self.binary
+        process.arguments = ["serve"]
+        var environment = Self.environment(dataDirectory)
+        environment["KREISHAUS_LOG_LEVEL"] = "info"
+        process.environment = environment
+        process.currentDirectoryURL = Self.repository
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let output = self.output
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0 += chunk }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        var ports: (Int, Int)?
+        while Date() < deadline, process.isRunning {
+            ports = output.withLock { Self.ports(in: $0) }
+            if ports != nil { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        guard let ports else {
+            process.terminate()
+            throw Failure(description: "kreishausd did not become ready: \(output.withLock { $0 })")
+        }
+        (intranetPort, publicPort) = ports
+    }
+
+    private static func ports(in log: String) -> (Int, Int)? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }) else { return nil }
+        func port(_ key: String) -> Int? {
+            guard let range = line.range(of: "\(key)=http://127.0.0.1:") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        guard let intranet = port("intranet"), let publicPort = port("public") else { return nil }
+        return (intranet, publicPort)
+    }
+
+    var intranet: LiveClient { LiveClient(port: intranetPort) }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the process to end; returns its exit status (or -signal).
+    func waitForExit(timeout: TimeInterval = 30) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        guard !process.isRunning else {
+            process.terminate()
+            throw Failure(description: "kreishausd did not exit within \(timeout) s")
+        }
+        return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+    }
+}
+
+/// A value behind a lock, shareable between tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+
+    init(_ value: Value) {
+        storage = Mutex(value)
+    }
+
+    func withLock<Result: Sendable>(_ body: (inout sending Value) -> sending Result) -> Result {
+        storage.withLock(body)
+    }
+}
