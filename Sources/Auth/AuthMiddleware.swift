@@ -28,14 +28,19 @@ public struct AuthMiddleware: Middleware {
         var newSessionID: String?
         let principal: Principal?
 
+        let needsPrincipal = request.route.map { $0.access != .anyone } ?? false
         if let authorization = request.headerFields[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer",
-                  let tokenPrincipal = try auth.principal(forToken: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                principal = try auth.principal(forToken: String(parts[1]).trimmingCharacters(in: .whitespaces))
+            } else {
+                principal = nil
+            }
+            // A bad token is an error where a sign-in is needed; open routes ignore it.
+            if principal == nil && needsPrincipal {
                 throw HTTPError(.unauthorized, code: "invalid_token", message: "Das Token ist ungültig oder wurde widerrufen.",
                                 headerFields: [.wwwAuthenticate: "Bearer realm=\"kreishaus\", error=\"invalid_token\""])
             }
-            principal = tokenPrincipal
         } else if let proxyHeader, let username = request.headerFields[proxyHeader], !username.isEmpty {
             if trustedProxies.contains(request.remoteAddress) {
                 let resolved = try auth.principal(forProxyUser: username, existingSession: request.cookie(AuthService.sessionCookie),

@@ -82,15 +82,15 @@ public final class Kreishaus: Sendable {
     }
 
     static func routes(database: AppDatabase, auth: AuthService, audit: AuditLog, metrics: HTTPMetrics, pages: PageRenderer) -> [Route] {
+        let healthy = Response(status: .ok, headerFields: [.contentType: "application/json; charset=utf-8"], body: Data(#"{"status":"ok"}"#.utf8))
+        let unhealthy = Response(status: .serviceUnavailable, headerFields: [.contentType: "application/json; charset=utf-8"],
+                                 body: Data(#"{"status":"unavailable"}"#.utf8))
         var routes: [Route] = [
             Route(.get, "/healthz", exposure: .public, access: .anyone, operation: OpenAPIOperation(
                 summary: "Betriebsbereitschaft: 200, wenn die Datenbank antwortet, sonst 503", tags: ["Betrieb"],
                 responses: [200: "Bereit", 503: "Datenbank antwortet nicht"],
                 responseSchemas: [200: ["type": "object", "properties": ["status": ["type": "string"]]]])) { _ in
-                guard database.isHealthy() else {
-                    return try .json(["status": "unavailable"], status: .serviceUnavailable)
-                }
-                return try .json(["status": "ok"])
+                database.isHealthy() ? healthy : unhealthy
             },
             Route(.get, "/metrics", access: .anyRole([Role.monitoring, Role.admin])) { _ in
                 .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")

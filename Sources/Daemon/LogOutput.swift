@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Log lines to standard error, as text or one JSON object per line. Metadata values are
 /// what callers chose to log; bodies, cookies and tokens are never passed in.
@@ -11,7 +14,6 @@ struct StandardErrorLogHandler: LogHandler {
     let format: Format
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
-    private static let lock = Mutex(())
 
     init(label: String, format: Format, level: Logger.Level) {
         self.label = label
@@ -25,20 +27,39 @@ struct StandardErrorLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let timestamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-        let line: String
+        let merged = metadata.isEmpty ? (event.metadata ?? [:]) : metadata.merging(event.metadata ?? [:]) { $1 }
+        var line = Self.timestamp()
+        line.reserveCapacity(200)
         switch format {
         case .text:
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            line = "\(timestamp) \(event.level) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)\n"
+            line += " \(event.level) \(label): \(event.message)"
+            for key in merged.keys.sorted() {
+                line += " \(key)=\(merged[key]!)"
+            }
+            line += "\n"
         case .json:
-            var object: [String: String] = ["time": timestamp, "level": event.level.rawValue, "logger": label, "message": "\(event.message)"]
+            var object: [String: String] = ["time": line, "level": event.level.rawValue, "logger": label, "message": "\(event.message)"]
             for (key, value) in merged where object[key] == nil { object[key] = "\(value)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             line = String(decoding: data, as: UTF8.self) + "\n"
         }
-        Self.lock.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }
+        LogWriter.shared.write(line, immediately: event.level >= .warning)
+    }
+
+    /// "2026-11-24T07:49:43.865Z": UTC with milliseconds, without Foundation's formatters,
+    /// which cost more than the rest of an access-log line.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
     }
 }
 
@@ -54,5 +75,44 @@ enum LogSetup {
                 StandardErrorLogHandler(label: label, format: format == .json ? .json : .text, level: level)
             }
         }
+    }
+}
+
+/// Writes log lines to standard error. Lines of level info and below are collected and
+/// written every 100 ms (or at 64 KiB), which takes a system call off every request;
+/// warnings and errors are written at once, in order with what came before.
+final class LogWriter: Sendable {
+    static let shared = LogWriter()
+    private let pending = Mutex<[UInt8]>([])
+
+    private init() {
+        let thread = Thread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 0.1)
+                flush()
+            }
+        }
+        thread.name = "kreishausd-log"
+        thread.start()
+    }
+
+    func write(_ line: String, immediately: Bool) {
+        pending.withLock { pending in
+            pending.append(contentsOf: line.utf8)
+            if immediately || pending.count >= 64 * 1024 {
+                Self.emit(&pending)
+            }
+        }
+    }
+
+    /// Writes what is pending (at shutdown, and by the background thread).
+    func flush() {
+        pending.withLock { Self.emit(&$0) }
+    }
+
+    private static func emit(_ pending: inout [UInt8]) {
+        guard !pending.isEmpty else { return }
+        FileHandle.standardError.write(Data(pending))
+        pending.removeAll(keepingCapacity: true)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The daemon's SQLite database: a GRDB `DatabasePool` in WAL mode with foreign keys, a busy
 /// timeout and `synchronous=FULL`, so that a write that was acknowledged survives a crash.
@@ -13,6 +14,8 @@ public final class AppDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
     private let registry: MigrationRegistry
+    /// Uptime (ns) of the last successful health query.
+    private let lastHealthy = Atomic<UInt64>(0)
 
     /// Opens (creating when missing) the database; does not migrate.
     public init(path: String, migrations: MigrationRegistry, readonly: Bool = false) throws {
@@ -53,9 +56,16 @@ public final class AppDatabase: Sendable {
         return registry.migrations.map(\.identifier).filter { !applied.contains($0) }
     }
 
-    /// Whether the database answers a query.
-    public func isHealthy() -> Bool {
-        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    /// Whether the database answers a query. A success is trusted for `maxAge`, so health
+    /// probes under load do not each take a connection; a failure is never cached.
+    public func isHealthy(maxAge: Duration = .milliseconds(500)) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let age = UInt64(maxAge.components.seconds) * 1_000_000_000 + UInt64(maxAge.components.attoseconds / 1_000_000_000)
+        let last = lastHealthy.load(ordering: .relaxed)
+        if last != 0 && now - last < age { return true }
+        guard (try? pool.read({ db in try Int.fetchOne(db, sql: "SELECT 1") })) == 1 else { return false }
+        lastHealthy.store(now, ordering: .relaxed)
+        return true
     }
 
     /// Makes a consistent copy while the daemon keeps running (SQLite's online backup), checks

@@ -61,6 +61,8 @@ struct SignInFailed: Error {}
         let invalid = client.execute(.get, "/api/admin-only", headers: [.authorization: "Bearer kh_nonsense"])
         #expect(invalid.status == .unauthorized)
         #expect(invalid.errorCode == "invalid_token")
+        #expect(client.execute(.get, "/login", headers: [.authorization: "Bearer kh_nonsense"]).status == .ok,
+                "an open route ignores a bad token")
     }
 
     @Test func proxyHeaderIsBelievedOnlyFromTrustedProxies() throws {

@@ -37,6 +37,7 @@ struct Serve: ParsableCommand {
                 try app.start()
             } catch {
                 app.stop()
+                LogWriter.shared.flush()
                 throw CommandFailure("\(error)")
             }
             logger.info("kreishausd \(Kreishaus.version) ready", metadata: [
@@ -57,6 +58,7 @@ struct Serve: ParsableCommand {
             }
             app.stop()
             logger.info("stopped")
+            LogWriter.shared.flush()
             withExtendedLifetime(lock) {}
         }
     }

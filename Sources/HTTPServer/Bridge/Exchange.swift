@@ -13,6 +13,8 @@ final class Exchange {
 
     private(set) var method: HTTPRequest.Method?
     private(set) var decodedPath: String?
+    /// The route, found once when the headers arrive.
+    private(set) var resolution: Router.Resolution = .notFound
     var responded = false
 
     private var limit = 0
@@ -52,7 +54,10 @@ final class Exchange {
             failure = HTTPError.badRequest("Die Adresse ist ungültig.", code: "bad_path")
             return
         }
-        switch application.bodyLimit(method: method!, path: decodedPath!) {
+        resolution = application.router.resolve(method!, decodedPath!)
+        var bodyLimit = BodyLimit.standard
+        if case .matched(let route, _) = resolution { bodyLimit = route.body }
+        switch bodyLimit {
         case .standard:
             limit = configuration.bodyLimit
         case .upload:

@@ -130,7 +130,7 @@ public final class Listener: @unchecked Sendable {
         exchange.responded = true
         let response: Response
         do {
-            response = application.respond(to: try exchange.makeRequest(listener: configuration.name))
+            response = application.respond(to: try exchange.makeRequest(listener: configuration.name), resolution: exchange.resolution)
         } catch let error as HTTPError {
             response = errorResponse(error, exchange)
         } catch {
@@ -162,8 +162,7 @@ public final class Listener: @unchecked Sendable {
         var request = Request(method: exchange.method ?? .get, path: exchange.decodedPath ?? "/api",
                               remoteAddress: exchange.remoteAddress, listener: configuration.name, id: exchange.id)
         request.headerFields = exchange.headerFields
-        var response = ErrorRenderer(pages: PlainErrorPages(), logger: logger).render(error, for: request)
-        response.headerFields[.requestID] = exchange.id
+        var response = application.errorResponse(error, for: request)
         response.headerFields[.connection] = "close"
         logger.info("\(exchange.rawMethod) \(exchange.decodedPath ?? "-") \(error.status.code)", metadata: [
             "listener": .string(configuration.name), "remote": .string(exchange.remoteAddress),

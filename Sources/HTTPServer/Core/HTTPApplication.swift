@@ -36,6 +36,7 @@ public struct PlainErrorPages: ErrorPageRenderer {
 public final class HTTPApplication: Sendable {
     public let router: Router
     private let responder: Responder
+    private let renderer: ErrorRenderer
 
     public init(
         routes: [Route],
@@ -46,6 +47,7 @@ public final class HTTPApplication: Sendable {
         let router = try Router(routes)
         self.router = router
         let renderer = ErrorRenderer(pages: errorPages, logger: logger)
+        self.renderer = renderer
 
         var next: Responder = { request in
             renderer.guarded(request) { try Self.dispatch(request, router: router) }
@@ -59,8 +61,14 @@ public final class HTTPApplication: Sendable {
 
     /// Routes and answers one request.
     public func respond(to request: Request) -> Response {
+        respond(to: request, resolution: router.resolve(request.method, request.path))
+    }
+
+    /// Answers a request whose route was already resolved (the listener resolves it once,
+    /// before the body arrives, to pick the body limit).
+    public func respond(to request: Request, resolution: Router.Resolution) -> Response {
         var request = request
-        if case .matched(let route, let parameters) = router.resolve(request.method, request.path) {
+        if case .matched(let route, let parameters) = resolution {
             request.route = route
             request.pathParameters = parameters
         }
@@ -69,11 +77,14 @@ public final class HTTPApplication: Sendable {
         return response
     }
 
-    /// How much body the route for this request takes (decided before the body arrives).
-    public func bodyLimit(method: HTTPRequest.Method, path: String) -> BodyLimit {
-        if case .matched(let route, _) = router.resolve(method, path) { return route.body }
-        return .standard
+    /// Renders an error decided outside the middleware chain (by the listener, before the
+    /// body arrived) in the same format as every other error.
+    public func errorResponse(_ error: HTTPError, for request: Request) -> Response {
+        var response = renderer.render(error, for: request)
+        response.headerFields[.requestID] = request.id
+        return response
     }
+
 
     private static func dispatch(_ request: Request, router: Router) throws -> Response {
         guard let route = request.route else {

@@ -56,7 +56,7 @@ public enum FormDecoding {
 
     /// Decodes `%XX` escapes; throws a 400 error for a malformed escape, invalid UTF-8 or NUL.
     public static func percentDecode(_ text: Substring, plusIsSpace: Bool) throws -> String {
-        guard text.contains("%") || (plusIsSpace && text.contains("+")) else {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
             return String(text)
         }
         var bytes: [UInt8] = []

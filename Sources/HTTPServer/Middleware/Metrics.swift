@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Prometheus
+import Synchronization
 
 /// The daemon's Prometheus metrics: requests by route and status, a latency histogram and
 /// open connections per listener. Rendered in the text format by `/metrics`.
@@ -29,10 +30,28 @@ public final class HTTPMetrics: Sendable {
         self.registry = registry
     }
 
+    private struct Key: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    /// The registry looks instruments up by their rendered labels; remembering them per label
+    /// set keeps that work off the request path.
+    private let instruments = Mutex<[Key: (Counter, DurationHistogram)]>([:])
+
     func record(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
-            .increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.buckets).record(duration)
+        let key = Key(route: route, method: method, status: status)
+        let (counter, histogram) = instruments.withLock { instruments in
+            if let known = instruments[key] { return known }
+            let made = (
+                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]),
+                registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.buckets))
+            instruments[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     func connectionOpened(listener: String) {

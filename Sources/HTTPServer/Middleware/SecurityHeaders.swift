@@ -7,30 +7,35 @@ public struct SecurityHeaders: Middleware {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-    let strictTransportSecurity: Bool
+    private let defaults: [HTTPField]
+    private let defaultNames: Set<HTTPField.Name>
 
     /// - Parameter strictTransportSecurity: send HSTS (when the site is served over HTTPS).
     public init(strictTransportSecurity: Bool = false) {
-        self.strictTransportSecurity = strictTransportSecurity
+        defaults = Self.baseDefaults + (strictTransportSecurity ? [HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")] : [])
+        defaultNames = Set(defaults.map(\.name))
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {
         var response = next(request)
-        var fields = response.headerFields
-        func setDefault(_ name: HTTPField.Name, _ value: String) {
-            if fields[name] == nil { fields[name] = value }
+        // One pass over what the route set, then append the rest: cheaper than a lookup each.
+        var present = Set<HTTPField.Name>()
+        for field in response.headerFields where defaultNames.contains(field.name) { present.insert(field.name) }
+        for field in defaults where !present.contains(field.name) {
+            response.headerFields.append(field)
         }
-        setDefault(.contentSecurityPolicy, Self.contentSecurityPolicy)
-        setDefault(.xContentTypeOptions, "nosniff")
-        setDefault(.referrerPolicy, "strict-origin-when-cross-origin")
-        setDefault(.xFrameOptions, "DENY")
-        setDefault(.crossOriginOpenerPolicy, "same-origin")
-        setDefault(.permissionsPolicy, "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-        setDefault(.cacheControl, "no-store")
-        if strictTransportSecurity { setDefault(.strictTransportSecurity, "max-age=31536000") }
-        response.headerFields = fields
         return response
     }
+
+    private static let baseDefaults: [HTTPField] = [
+        HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy),
+        HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+        HTTPField(name: .referrerPolicy, value: "strict-origin-when-cross-origin"),
+        HTTPField(name: .xFrameOptions, value: "DENY"),
+        HTTPField(name: .crossOriginOpenerPolicy, value: "same-origin"),
+        HTTPField(name: .permissionsPolicy, value: "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        HTTPField(name: .cacheControl, value: "no-store"),
+    ]
 }
 
 extension HTTPField.Name {

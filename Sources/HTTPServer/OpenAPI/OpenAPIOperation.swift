@@ -100,7 +100,7 @@ public enum OpenAPIDocument {
         var errors: [(Int, String)] = [(400, "Ungültige Anfrage"), (404, "Nicht gefunden"), (405, "Methode nicht erlaubt"),
                                         (413, "Anfrage zu groß"), (415, "Falscher Content-Type"), (429, "Zu viele Anfragen")]
         if route.access != .anyone { errors += [(401, "Nicht angemeldet"), (403, "Keine Berechtigung oder CSRF-Token fehlt")] }
-        if route.method != .get { errors.append((409, "Konflikt")) }
+        if route.method != .get { errors += [(409, "Konflikt"), (422, "Inhaltlich ungültig")] }
         for (status, text) in errors where responses[String(status)] == nil {
             responses[String(status)] = ["description": .string(text), "content": errorContent]
         }

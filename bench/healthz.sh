@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# /healthz throughput and latency of kreishausd (release build) next to a minimal C program
+# serving the same bytes with libmicrohttpd directly: the ceiling of this stack here.
+# wrk runs on the same machine, so both share its cores the same way.
+# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default "1 16 64").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=${BENCH_DURATION:-10s}
+connections=${BENCH_CONNECTIONS:-"1 16 64"}
+threads=$(nproc)
+out=bench/out
+mkdir -p "$out"
+cc -O2 -o "$out/mhd-ceiling" bench/mhd-ceiling.c -lmicrohttpd
+
+data=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$data"
+}
+trap cleanup EXIT
+
+"$out/mhd-ceiling" 18091 "$threads" & pids+=($!)
+KREISHAUS_DATA_DIR="$data" KREISHAUS_INTRANET_PORT=18090 KREISHAUS_PUBLIC_PORT=18092 \
+    .build/release/kreishausd serve --config Config/kreishaus.yaml >/dev/null 2>"$out/kreishausd.log" & pids+=($!)
+
+for port in 18090 18091; do
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+done
+
+# Prints "requests_per_second p50_us p99_us" for one wrk run.
+measure() {
+    local url=$1 conns=$2 wrk_threads=$(( $2 < 2 ? 1 : 2 ))
+    wrk -t "$wrk_threads" -c "$conns" -d "$duration" --latency "$url" | awk '
+        function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
+        /Requests\/sec/ { rps = $2 }
+        /^ +50%/ { p50 = us($2) }
+        /^ +99%/ { p99 = us($2) }
+        /Non-2xx/ { bad = $NF }
+        END { printf "%.0f %.0f %.0f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+
+printf '%-6s %-11s %12s %9s %9s %8s\n' conns server req/s p50_us p99_us non2xx | tee "$out/healthz.txt"
+declare -A result
+for conns in $connections; do
+    for target in ceiling kreishausd; do
+        port=$([ "$target" = ceiling ] && echo 18091 || echo 18090)
+        curl -fs "http://127.0.0.1:$port/healthz" >/dev/null   # warm
+        read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port/healthz" "$conns")
+        result[$target-$conns]="$rps $p99"
+        printf '%-6s %-11s %12s %9s %9s %8s\n' "$conns" "$target" "$rps" "$p50" "$p99" "$bad" | tee -a "$out/healthz.txt"
+    done
+done
+
+echo | tee -a "$out/healthz.txt"
+echo "Targets: throughput >= 80% of the ceiling, p99 <= 1.5x the ceiling's, at 16 and 64 connections." | tee -a "$out/healthz.txt"
+for conns in $connections; do
+    read -r crps cp99 <<<"${result[ceiling-$conns]}"
+    read -r krps kp99 <<<"${result[kreishausd-$conns]}"
+    awk -v c="$conns" -v crps="$crps" -v cp99="$cp99" -v krps="$krps" -v kp99="$kp99" 'BEGIN {
+        ratio = krps / crps; lat = (cp99 > 0 ? kp99 / cp99 : 0)
+        printf "%3d connections: throughput %.0f%% of ceiling, p99 %.2fx ceiling\n", c, ratio * 100, lat }' | tee -a "$out/healthz.txt"
+done
