@@ -21,6 +21,11 @@ public struct AuthRoutes: Sendable {
                secure: configuration.secureCookies)
     }
 
+    /// Every role that may be granted here: the fixed ones and one per configured department.
+    private var roleNames: [String] {
+        Role.fixed + auth.configuration.departments.sorted().map(Role.department)
+    }
+
     public var routes: [Route] {
         [
             Route(.get, "/login", access: .anyone, handler: loginPage),
@@ -31,7 +36,8 @@ public struct AuthRoutes: Sendable {
                 responseSchemas: [200: Schemas.me]), handler: me),
             Route(.post, "/api/session", access: .anyone, operation: OpenAPIOperation(
                 summary: "Anmelden mit Benutzername und Passwort; setzt das Sitzungs-Cookie", tags: ["Anmeldung"],
-                requestBody: Schemas.login, responses: [200: "Angemeldet"], responseSchemas: [200: Schemas.me]), handler: apiLogin),
+                requestBody: Schemas.login, responses: [200: "Angemeldet", 401: "Benutzername oder Passwort falsch"],
+                responseSchemas: [200: Schemas.me]), handler: apiLogin),
             Route(.delete, "/api/session", access: .authenticated, operation: OpenAPIOperation(
                 summary: "Abmelden (beendet die Sitzung)", tags: ["Anmeldung"], responses: [204: "Abgemeldet"]), handler: apiLogout),
             Route(.get, "/api/audit", access: .role(Role.admin), operation: OpenAPIOperation(
@@ -43,14 +49,15 @@ public struct AuthRoutes: Sendable {
                 summary: "Benutzer mit Rollen", tags: ["Verwaltung"], responseSchemas: [200: Schemas.userList]), handler: listUsers),
             Route(.post, "/api/users", access: .role(Role.admin), operation: OpenAPIOperation(
                 summary: "Benutzer anlegen; ohne Passwort wird eines erzeugt und einmal zurückgegeben", tags: ["Verwaltung"],
-                requestBody: Schemas.newUser, responses: [201: "Angelegt"]), handler: createUser),
+                requestBody: Schemas.newUser(roles: roleNames), responses: [201: "Angelegt"]), handler: createUser),
             Route(.get, "/api/tokens", access: .role(Role.admin), operation: OpenAPIOperation(
                 summary: "API-Tokens (ohne Geheimnis)", tags: ["Verwaltung"], responseSchemas: [200: Schemas.tokenList]), handler: listTokens),
             Route(.post, "/api/tokens", access: .role(Role.admin), operation: OpenAPIOperation(
                 summary: "API-Token anlegen; das Geheimnis wird nur einmal gezeigt", tags: ["Verwaltung"],
-                requestBody: Schemas.newToken, responses: [201: "Angelegt"]), handler: createToken),
+                requestBody: Schemas.newToken(roles: roleNames), responses: [201: "Angelegt"]), handler: createToken),
             Route(.delete, "/api/tokens/:id", access: .role(Role.admin), operation: OpenAPIOperation(
-                summary: "API-Token widerrufen", tags: ["Verwaltung"], responses: [204: "Widerrufen"]), handler: revokeToken),
+                summary: "API-Token widerrufen", tags: ["Verwaltung"], pathParameters: ["id": ["type": "integer", "minimum": 1]],
+                responses: [204: "Widerrufen"]), handler: revokeToken),
         ]
     }
 
@@ -259,11 +266,19 @@ enum Schemas {
     static let auditList: JSONValue = ["type": "object", "properties": ["events": ["type": "array", "items": ["type": "object"]]]]
     static let userList: JSONValue = ["type": "object", "properties": ["users": ["type": "array", "items": ["type": "object"]]]]
     static let tokenList: JSONValue = ["type": "object", "properties": ["tokens": ["type": "array", "items": ["type": "object"]]]]
-    static let newUser: JSONValue = ["type": "object", "required": ["username", "roles"], "properties": [
-        "username": ["type": "string", "pattern": "^[A-Za-z0-9._@-]{1,64}$"], "displayName": ["type": "string"],
-        "roles": ["type": "array", "items": ["type": "string"]], "password": ["type": "string", "minLength": 10],
-    ]]
-    static let newToken: JSONValue = ["type": "object", "required": ["name", "roles"], "properties": [
-        "name": ["type": "string", "minLength": 1, "maxLength": 100], "roles": ["type": "array", "minItems": 1, "items": ["type": "string"]],
-    ]]
+    static func newUser(roles: [String]) -> JSONValue {
+        ["type": "object", "required": ["username", "roles"], "properties": [
+            "username": ["type": "string", "pattern": "^[A-Za-z0-9._@-]{1,64}$"],
+            "displayName": ["type": ["string", "null"], "maxLength": 200],
+            "roles": ["type": "array", "items": ["type": "string", "enum": .array(roles.map { .string($0) })]],
+            "password": ["type": ["string", "null"], "minLength": 10, "maxLength": 256, "description": "null or missing: one is generated and returned once"],
+        ]]
+    }
+
+    static func newToken(roles: [String]) -> JSONValue {
+        ["type": "object", "required": ["name", "roles"], "properties": [
+            "name": ["type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S"],
+            "roles": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": .array(roles.map { .string($0) })]],
+        ]]
+    }
 }

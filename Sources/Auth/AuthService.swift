@@ -52,6 +52,9 @@ public final class AuthService: Sendable {
                            actor: String) throws -> (user: User, password: String?) {
         try validateUsername(username)
         try validateRoles(roles)
+        if let displayName, displayName.unicodeScalars.count > 200 {
+            throw AuthError(.invalid, "Ein Anzeigename hat höchstens 200 Zeichen.")
+        }
         let generated = password == nil ? Secrets.password() : nil
         let chosen = password ?? generated!
         try validatePassword(chosen)
@@ -251,7 +254,7 @@ public final class AuthService: Sendable {
 
     /// Creates a token; the secret is returned once and stored only as a digest.
     public func createToken(name: String, roles: [String], actor: String) throws -> (token: APIToken, secret: String) {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
+        guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, name.unicodeScalars.count <= 100 else {
             throw AuthError(.invalid, "Ein Token braucht einen Namen mit 1 bis 100 Zeichen.")
         }
         guard !roles.isEmpty else { throw AuthError(.invalid, "Ein Token braucht mindestens eine Rolle.") }
@@ -318,8 +321,9 @@ public final class AuthService: Sendable {
     }
 
     func validatePassword(_ password: String) throws {
-        guard password.count >= Self.minimumPasswordLength, password.utf8.count <= 1024 else {
-            throw AuthError(.invalid, "Ein Passwort braucht mindestens \(Self.minimumPasswordLength) Zeichen.")
+        // Counted in code points, as the API's JSON schema counts them.
+        guard password.unicodeScalars.count >= Self.minimumPasswordLength, password.unicodeScalars.count <= 256 else {
+            throw AuthError(.invalid, "Ein Passwort hat \(Self.minimumPasswordLength) bis 256 Zeichen.")
         }
     }
 

@@ -125,3 +125,13 @@ public struct LiveClient: Sendable {
         return TestResponse(status: HTTPResponse.Status(code: code), headerFields: fields, body: body)
     }
 }
+
+/// Runs blocking work (socket I/O) on a thread of its own, so that tests never block the
+/// few threads of Swift's cooperative pool (two on a two-core machine).
+public func onOwnThread<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Swift.Result { try body() })
+        }
+    }
+}

@@ -22,8 +22,8 @@ import Glibc
         let body = Data(#"{"username": "admin", "password": "not-the-password"}"#.utf8)
         let head = "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let client = daemon.intranet
-        let pending = Task.detached {
-            try client.send(Data(head.utf8) + body, upfront: head.utf8.count, chunkSize: 10, pause: .milliseconds(250))
+        let pending = Task {
+            try await onOwnThread { try client.send(Data(head.utf8) + body, upfront: head.utf8.count, chunkSize: 10, pause: .milliseconds(250)) }
         }
         try await Task.sleep(for: .milliseconds(300))
         daemon.signal(SIGTERM)
@@ -44,7 +44,7 @@ import Glibc
         let acknowledged = Locked<[String]>([])
         let client = daemon.intranet
         let writers = (0..<4).map { writer in
-            Task.detached {
+            Task { try await onOwnThread {
                 for index in 0..<10_000 {
                     let name = "w\(writer)-\(index)"
                     guard let response = try? client.request("POST", "/api/tokens", headers: [
@@ -53,11 +53,11 @@ import Glibc
                     guard response.status == .created else { return }
                     acknowledged.withLock { $0.append(name) }
                 }
-            }
+            } }
         }
-        while acknowledged.withLock({ $0.count }) < 40 { try await Task.sleep(for: .milliseconds(10)) }
+        while acknowledged.withLock({ $0.count }) < 200 { try await Task.sleep(for: .milliseconds(10)) }
         daemon.signal(SIGKILL)
-        for writer in writers { await writer.value }
+        for writer in writers { try await writer.value }
         #expect(try daemon.waitForExit() == -SIGKILL)
         let names = acknowledged.withLock { $0 }
 

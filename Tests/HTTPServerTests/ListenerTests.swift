@@ -137,7 +137,7 @@ import Testing
     @Test func shutdownLetsASlowRequestFinish() async throws {
         let listener = try Self.makeListener()
         let port = listener.port
-        let pending = Task.detached { try LiveClient(port: port).request("GET", "/slow") }
+        let pending = Task { try await onOwnThread { try LiveClient(port: port).request("GET", "/slow") } }
         while listener.requestsInFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
         let finished = listener.shutdown(grace: .seconds(5))
         #expect(finished)

@@ -17,6 +17,8 @@ public struct OpenAPIOperation: Sendable {
     public var requestContentType: String
     /// Query parameters: name -> schema.
     public var queryParameters: [String: JSONValue]
+    /// Schemas of path parameters (default: string).
+    public var pathParameters: [String: JSONValue]
     /// Success responses: status -> (description, schema or nil).
     public var responses: [Int: String]
     public var responseSchemas: [Int: JSONValue]
@@ -28,6 +30,7 @@ public struct OpenAPIOperation: Sendable {
         requestBody: JSONValue? = nil,
         requestContentType: String = "application/json",
         queryParameters: [String: JSONValue] = [:],
+        pathParameters: [String: JSONValue] = [:],
         responses: [Int: String] = [200: "OK"],
         responseSchemas: [Int: JSONValue] = [:]
     ) {
@@ -37,6 +40,7 @@ public struct OpenAPIOperation: Sendable {
         self.requestBody = requestBody
         self.requestContentType = requestContentType
         self.queryParameters = queryParameters
+        self.pathParameters = pathParameters
         self.responses = responses
         self.responseSchemas = responseSchemas
     }
@@ -83,20 +87,22 @@ public enum OpenAPIDocument {
 
     private static func describe(_ route: Route, _ operation: OpenAPIOperation) -> JSONValue {
         var parameters: [JSONValue] = route.parameterNames.map {
-            ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]]
+            ["name": .string($0), "in": "path", "required": true, "schema": operation.pathParameters[$0] ?? ["type": "string"]]
         }
         for (name, schema) in operation.queryParameters.sorted(by: { $0.key < $1.key }) {
             parameters.append(["name": .string(name), "in": "query", "required": false, "schema": schema])
         }
         var responses: [String: JSONValue] = [:]
+        let errorContent: JSONValue = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
         for (status, text) in operation.responses {
             var response: [String: JSONValue] = ["description": .string(text)]
             if let schema = operation.responseSchemas[status] {
                 response["content"] = ["application/json": ["schema": schema]]
+            } else if status >= 400 {
+                response["content"] = errorContent
             }
             responses[String(status)] = .object(response)
         }
-        let errorContent: JSONValue = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
         var errors: [(Int, String)] = [(400, "Ungültige Anfrage"), (404, "Nicht gefunden"), (405, "Methode nicht erlaubt"),
                                         (413, "Anfrage zu groß"), (415, "Falscher Content-Type"), (429, "Zu viele Anfragen")]
         if route.access != .anyone { errors += [(401, "Nicht angemeldet"), (403, "Keine Berechtigung oder CSRF-Token fehlt")] }
