@@ -73,10 +73,13 @@ public struct AuthRoutes: Sendable {
     private func renderLogin(_ request: Request, username: String, failure: String?, status: HTTPResponse.Status,
                              extraHeaders: HTTPFields = HTTPFields()) -> Response {
         let token = Secrets.random()
-        var response = pages.render("login", title: "Anmelden", context: [
+        var context: [String: Any] = [
             "loginToken": token, "next": Self.safeNext(request.query["next"] ?? (try? request.parsedForm()["next"]) ?? nil),
-            "username": username, "failure": failure as Any,
-        ], for: request, status: status)
+            "username": username,
+        ]
+        // Only present values: Mustache would print an absent Optional as "nil".
+        if let failure { context["failure"] = failure }
+        var response = pages.render("login", title: "Anmelden", context: context, for: request, status: status)
         response.setCookie(Cookie(name: Self.loginCookie, value: token, maxAge: 3600, secure: auth.configuration.secureCookies))
         for field in extraHeaders { response.headerFields[field.name] = field.value }
         return response

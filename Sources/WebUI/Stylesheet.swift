@@ -22,7 +22,7 @@ enum Stylesheet {
     .nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
     .logout { margin-left: auto; display: flex; align-items: center; gap: 0.5rem; }
     .logout button { background: transparent; color: #fff; border: 2px solid #fff; border-radius: 4px; padding: 0.25rem 0.75rem; font: inherit; cursor: pointer; }
-    main { padding-top: 1.5rem; padding-bottom: 3rem; }
+    main.wrap { padding-top: 1.5rem; padding-bottom: 3rem; }
     main:focus { outline: none; }
     h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 1rem; }
     h2 { font-size: 1.25rem; margin: 0 0 0.5rem; }

@@ -57,6 +57,7 @@ import Testing
         #expect(html.contains("<label for=\"username\">") && html.contains("<label for=\"password\">"))
         #expect(html.contains("name=\"viewport\""))
         #expect(!html.contains("<script"), "no script needed to sign in")
+        #expect(!html.contains("notice-error") && !html.contains("nil"), "a fresh login page shows no error")
         #expect(!html.contains("http://") && !html.contains("https://"), "no third-party resources")
         #expect(login.headerFields[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
     }
@@ -125,5 +126,41 @@ import Testing
         let json = try #require(fixture.publicSite.execute(.get, "/api/openapi.json").json)
         let paths = try #require(json["paths"] as? [String: Any])
         #expect(Set(paths.keys) == ["/healthz", "/api/openapi.json"])
+    }
+}
+
+@Suite struct PublicListenerTests {
+    @Test func rateLimitAnswers429WithRetryAfterPerAddress() throws {
+        let fixture = try AppFixture { configuration in
+            configuration.publicRateLimit = .init(requestsPerSecond: 0.5, burst: 3)
+        }
+        defer { fixture.stop() }
+        let citizen = TestClient(fixture.app.publicApplication, listener: "public", remoteAddress: "203.0.113.7")
+        for _ in 0..<3 { #expect(citizen.execute(.get, "/healthz").status == .ok) }
+        let limited = citizen.execute(.get, "/healthz")
+        #expect(limited.status == .tooManyRequests)
+        #expect(Int(limited.headerFields[.retryAfter] ?? "") ?? 0 >= 1)
+        let neighbour = TestClient(fixture.app.publicApplication, listener: "public", remoteAddress: "203.0.113.8")
+        #expect(neighbour.execute(.get, "/healthz").status == .ok, "another address has its own bucket")
+        #expect(fixture.intranet.execute(.get, "/healthz").status == .ok, "the intranet is not rate limited")
+    }
+
+    @Test func corsOnlyForTheConfiguredWebsite() throws {
+        let fixture = try AppFixture { configuration in
+            configuration.publicSite.corsOrigins = ["https://www.beispielkreis.example"]
+        }
+        defer { fixture.stop() }
+        let allowed = fixture.publicSite.execute(.get, "/healthz", headers: [.origin: "https://www.beispielkreis.example"])
+        #expect(allowed.headerFields[.accessControlAllowOrigin] == "https://www.beispielkreis.example")
+        #expect(allowed.headerFields[.vary] == "Origin")
+        let other = fixture.publicSite.execute(.get, "/healthz", headers: [.origin: "https://evil.example"])
+        #expect(other.headerFields[.accessControlAllowOrigin] == nil)
+        let preflight = fixture.publicSite.execute(.options, "/api/openapi.json", headers: [
+            .origin: "https://www.beispielkreis.example", .accessControlRequestMethod: "GET",
+        ])
+        #expect(preflight.status == .noContent)
+        #expect(preflight.headerFields[.accessControlAllowMethods]?.contains("GET") == true)
+        #expect(fixture.intranet.execute(.get, "/healthz", headers: [.origin: "https://www.beispielkreis.example"])
+            .headerFields[.accessControlAllowOrigin] == nil, "the intranet has no CORS origins by default")
     }
 }
