@@ -22,7 +22,8 @@ struct SignInFailed: Error {}
         defer { fixture.cleanUp() }
         let client = TestClient(try fixture.application())
         #expect(client.execute(.get, "/api/admin-only").status == .unauthorized)
-        let page = client.execute(.get, "/page?x=1")
+        #expect(client.execute(.get, "/page").status == .unauthorized, "a script gets a 401")
+        let page = client.execute(.get, "/page?x=1", headers: [.accept: "text/html,application/xhtml+xml"])
         #expect(page.status == .seeOther)
         #expect(page.headerFields[.location] == "/login?next=%2Fpage%3Fx%3D1")
     }

@@ -79,7 +79,7 @@ import Testing
     @Test func metricsNeedAMonitoringTokenAndCountRequests() throws {
         let fixture = try AppFixture()
         defer { fixture.stop() }
-        #expect(fixture.intranet.execute(.get, "/metrics").status == .seeOther)
+        #expect(fixture.intranet.execute(.get, "/metrics").status == .unauthorized)
         let (_, secret) = try fixture.app.auth.createToken(name: "prometheus", roles: ["monitoring"], actor: "test")
         _ = fixture.intranet.execute(.get, "/healthz")
         let metrics = fixture.intranet.execute(.get, "/metrics", headers: [.authorization: "Bearer \(secret)"])
