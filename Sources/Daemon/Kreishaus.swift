@@ -50,10 +50,11 @@ public final class Kreishaus: Sendable {
         ])
         let routes = Self.routes(database: database, auth: auth, audit: audit, metrics: metrics, pages: pages)
         let errorPages = WebErrorPages(pages)
+        let accessLog = Self.accessLog(configuration: configuration, logger: logger)
 
         let intranetRoutes = Self.withOpenAPI(routes, title: "Kreishaus Intranet-API")
         intranetApplication = try HTTPApplication(routes: intranetRoutes, middleware: [
-            AccessLog(logger: logger),
+            accessLog,
             RequestMetrics(metrics),
             SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
             CORS(allowedOrigins: configuration.intranet.corsOrigins),
@@ -67,7 +68,7 @@ public final class Kreishaus: Sendable {
             throw ConfigError(file: "routes", line: nil, "public route \(leaked.method.rawValue) \(leaked.path) requires a sign-in")
         }
         publicApplication = try HTTPApplication(routes: publicRoutes, middleware: [
-            AccessLog(logger: logger),
+            accessLog,
             RequestMetrics(metrics),
             SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
             CORS(allowedOrigins: configuration.publicSite.corsOrigins),
@@ -79,6 +80,15 @@ public final class Kreishaus: Sendable {
                             application: intranetApplication, logger: logger, metrics: metrics)
         publicListener = Listener(configuration: Self.listenerConfiguration("public", configuration.publicSite, configuration),
                                   application: publicApplication, logger: logger, metrics: metrics)
+    }
+
+    /// The access log: written directly to the log stream when the daemon's own log output is
+    /// set up (it is, in `serve`), otherwise through the logger (tests, embedding).
+    static func accessLog(configuration: Configuration, logger: Logger) -> AccessLog {
+        guard LogSetup.isBootstrapped else { return AccessLog(logger: logger) }
+        guard configuration.logLevel <= .info else { return AccessLog { _ in } }
+        let writer = AccessLogWriter(format: configuration.logFormat == .json ? .json : .text, label: logger.label)
+        return AccessLog { record in writer.write(record) }
     }
 
     static func routes(database: AppDatabase, auth: AuthService, audit: AuditLog, metrics: HTTPMetrics, pages: PageRenderer) -> [Route] {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Logging
 import Synchronization
 #if canImport(Glibc)
@@ -66,6 +67,8 @@ struct StandardErrorLogHandler: LogHandler {
 enum LogSetup {
     private static let done = Mutex(false)
 
+    static var isBootstrapped: Bool { done.withLock { $0 } }
+
     /// Bootstraps swift-log once per process.
     static func bootstrap(format: Configuration.LogFormat, level: Logger.Level) {
         done.withLock { done in
@@ -114,5 +117,50 @@ final class LogWriter: Sendable {
         guard !pending.isEmpty else { return }
         FileHandle.standardError.write(Data(pending))
         pending.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Writes access-log lines straight to the log stream, formatted like every other line
+/// (text or JSON), without building swift-log metadata for each request.
+struct AccessLogWriter: Sendable {
+    let format: StandardErrorLogHandler.Format
+    let label: String
+
+    func write(_ record: AccessRecord) {
+        var line = StandardErrorLogHandler.timestamp()
+        line.reserveCapacity(220)
+        switch format {
+        case .text:
+            line += " info \(label): \(record.method) \(record.path) \(record.status) bytes=\(record.bytes) duration_ms=\(record.milliseconds)"
+            line += " listener=\(record.listener) remote=\(record.remoteAddress) request_id=\(record.requestID) status=\(record.status)\n"
+        case .json:
+            let timestamp = line
+            line = "{\"bytes\":\"\(record.bytes)\",\"duration_ms\":\"\(record.milliseconds)\",\"level\":\"info\",\"listener\":"
+            line += JSONText.quoted(record.listener) + ",\"logger\":" + JSONText.quoted(label) + ",\"message\":"
+            line += JSONText.quoted("\(record.method) \(record.path) \(record.status)") + ",\"remote\":" + JSONText.quoted(record.remoteAddress)
+            line += ",\"request_id\":\"\(record.requestID)\",\"status\":\"\(record.status)\",\"time\":\"\(timestamp)\"}\n"
+        }
+        LogWriter.shared.write(line, immediately: false)
+    }
+}
+
+/// JSON string literals for hand-built log lines.
+enum JSONText {
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Synchronization
 
 /// One HTTP request as middleware and handlers see it: the percent-decoded path, the query,
 /// the header fields in swift-http-types vocabulary, the client address and the body.
@@ -103,12 +104,26 @@ public protocol RequestAttributeKey {
     associatedtype Value: Sendable
 }
 
-/// Makes request ids: 16 random hex digits.
+/// Makes request ids: 16 hex digits, unique within a process and unlikely to repeat across
+/// restarts (a random start per process). Not secret, and not meant to be: they name a
+/// request in logs and error pages. Cheaper than asking the kernel for randomness each time.
 public enum RequestID {
-    public static func make() -> String {
+    private static let start: UInt64 = {
         var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return generator.next()
+    }()
+    private static let counter = Atomic<UInt64>(0)
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func make() -> String {
+        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        // An odd multiplier permutes the 64-bit space: no two sequence numbers collide.
+        var value = start &+ sequence &* 0x9E37_79B9_7F4A_7C15
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in stride(from: 15, through: 0, by: -1) {
+            bytes[index] = digits[Int(value & 0xF)]
+            value >>= 4
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -8,20 +8,22 @@ public struct SecurityHeaders: Middleware {
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     private let defaults: [HTTPField]
-    private let defaultNames: Set<HTTPField.Name>
 
     /// - Parameter strictTransportSecurity: send HSTS (when the site is served over HTTPS).
     public init(strictTransportSecurity: Bool = false) {
         defaults = Self.baseDefaults + (strictTransportSecurity ? [HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")] : [])
-        defaultNames = Set(defaults.map(\.name))
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {
         var response = next(request)
-        // One pass over what the route set, then append the rest: cheaper than a lookup each.
-        var present = Set<HTTPField.Name>()
-        for field in response.headerFields where defaultNames.contains(field.name) { present.insert(field.name) }
-        for field in defaults where !present.contains(field.name) {
+        // One pass over what the route set (a bit per default it set), then append the rest.
+        var present: UInt16 = 0
+        for field in response.headerFields {
+            for (index, candidate) in defaults.enumerated() where candidate.name == field.name {
+                present |= 1 << index
+            }
+        }
+        for (index, field) in defaults.enumerated() where present & (1 << index) == 0 {
             response.headerFields.append(field)
         }
         return response
