@@ -124,7 +124,7 @@ struct ErrorRenderer: Sendable {
 
     func render(_ error: HTTPError, for request: Request) -> Response {
         var response: Response
-        if request.prefersHTML {
+        if !request.isAPI {
             response = pages.errorPage(for: error, request: request)
         } else {
             let body = ErrorBody(error: .init(code: error.code, message: error.message, requestID: request.id))

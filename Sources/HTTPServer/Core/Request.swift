@@ -66,12 +66,6 @@ public struct Request: Sendable {
     /// Whether the path is under `/api`, where errors are JSON rather than HTML pages.
     public var isAPI: Bool { path == "/api" || path.hasPrefix("/api/") }
 
-    /// Whether the client prefers an HTML page (a browser) over JSON.
-    public var prefersHTML: Bool {
-        guard !isAPI else { return false }
-        return true
-    }
-
     /// Cookie value by name, from the `Cookie` header.
     public func cookie(_ name: String) -> String? {
         for header in headerFields[values: .cookie] {
