@@ -114,3 +114,8 @@ int kh_client_address(struct MHD_Connection *connection, char *buffer, size_t le
     }
     return inet_ntop(address->sa_family, source, buffer, (socklen_t)length) ? 0 : -1;
 }
+
+void *kh_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}

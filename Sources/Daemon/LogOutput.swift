@@ -47,20 +47,11 @@ struct StandardErrorLogHandler: LogHandler {
         LogWriter.shared.write(line, immediately: event.level >= .warning)
     }
 
-    /// "2026-11-24T07:49:43.865Z": UTC with milliseconds, without Foundation's formatters,
-    /// which cost more than the rest of an access-log line.
+    /// "2026-11-24T07:49:43.865Z": UTC with milliseconds, without Foundation's formatters.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+        var line = LogLine()
+        line.timestamp()
+        return String(decoding: line.bytes, as: UTF8.self)
     }
 }
 
@@ -100,8 +91,12 @@ final class LogWriter: Sendable {
     }
 
     func write(_ line: String, immediately: Bool) {
+        write(bytes: Array(line.utf8), immediately: immediately)
+    }
+
+    func write(bytes line: [UInt8], immediately: Bool) {
         pending.withLock { pending in
-            pending.append(contentsOf: line.utf8)
+            pending.append(contentsOf: line)
             if immediately || pending.count >= 64 * 1024 {
                 Self.emit(&pending)
             }
@@ -121,26 +116,92 @@ final class LogWriter: Sendable {
 }
 
 /// Writes access-log lines straight to the log stream, formatted like every other line
-/// (text or JSON), without building swift-log metadata for each request.
+/// (text or JSON), as bytes: string interpolation cost more than the rest of a request.
 struct AccessLogWriter: Sendable {
     let format: StandardErrorLogHandler.Format
     let label: String
 
     func write(_ record: AccessRecord) {
-        var line = StandardErrorLogHandler.timestamp()
-        line.reserveCapacity(220)
+        var line = LogLine()
         switch format {
         case .text:
-            line += " info \(label): \(record.method) \(record.path) \(record.status) bytes=\(record.bytes) duration_ms=\(record.milliseconds)"
-            line += " listener=\(record.listener) remote=\(record.remoteAddress) request_id=\(record.requestID) status=\(record.status)\n"
+            line.timestamp()
+            line += " info "; line += label; line += ": "
+            line += record.method; line += " "; line += record.path; line += " "; line.number(record.status)
+            line += " bytes="; line.number(record.bytes)
+            line += " duration_ms="; line.milliseconds(record.microseconds)
+            line += " listener="; line += record.listener
+            line += " remote="; line += record.remoteAddress
+            line += " request_id="; line += record.requestID
+            line += " status="; line.number(record.status)
         case .json:
-            let timestamp = line
-            line = "{\"bytes\":\"\(record.bytes)\",\"duration_ms\":\"\(record.milliseconds)\",\"level\":\"info\",\"listener\":"
-            line += JSONText.quoted(record.listener) + ",\"logger\":" + JSONText.quoted(label) + ",\"message\":"
-            line += JSONText.quoted("\(record.method) \(record.path) \(record.status)") + ",\"remote\":" + JSONText.quoted(record.remoteAddress)
-            line += ",\"request_id\":\"\(record.requestID)\",\"status\":\"\(record.status)\",\"time\":\"\(timestamp)\"}\n"
+            line += "{\"bytes\":\""; line.number(record.bytes)
+            line += "\",\"duration_ms\":\""; line.milliseconds(record.microseconds)
+            line += "\",\"level\":\"info\",\"listener\":"; line += JSONText.quoted(record.listener)
+            line += ",\"logger\":"; line += JSONText.quoted(label)
+            line += ",\"message\":"; line += JSONText.quoted("\(record.method) \(record.path) \(record.status)")
+            line += ",\"remote\":"; line += JSONText.quoted(record.remoteAddress)
+            line += ",\"request_id\":\""; line += record.requestID
+            line += "\",\"status\":\""; line.number(record.status)
+            line += "\",\"time\":\""; line.timestamp(); line += "\"}"
         }
-        LogWriter.shared.write(line, immediately: false)
+        line += "\n"
+        LogWriter.shared.write(bytes: line.bytes, immediately: false)
+    }
+}
+
+/// A log line assembled as UTF-8 bytes.
+struct LogLine {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(256)
+    }
+
+    static func += (line: inout LogLine, text: String) {
+        var text = text
+        // Native strings hand out their UTF-8 directly: one copy, no per-byte loop.
+        text.withUTF8 { line.bytes.append(contentsOf: $0) }
+    }
+
+    mutating func number(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")); number(-value); return }
+        if value >= 10 { number(value / 10) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    mutating func padded(_ value: Int, width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// "1.234" for 1234 µs.
+    mutating func milliseconds(_ microseconds: Int) {
+        number(microseconds / 1000)
+        bytes.append(UInt8(ascii: "."))
+        padded(microseconds % 1000, width: 3)
+    }
+
+    /// "2026-11-24T07:49:43.865Z" (UTC).
+    mutating func timestamp() {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        padded(Int(parts.tm_year) + 1900, width: 4); bytes.append(UInt8(ascii: "-"))
+        padded(Int(parts.tm_mon) + 1, width: 2); bytes.append(UInt8(ascii: "-"))
+        padded(Int(parts.tm_mday), width: 2); bytes.append(UInt8(ascii: "T"))
+        padded(Int(parts.tm_hour), width: 2); bytes.append(UInt8(ascii: ":"))
+        padded(Int(parts.tm_min), width: 2); bytes.append(UInt8(ascii: ":"))
+        padded(Int(parts.tm_sec), width: 2); bytes.append(UInt8(ascii: "."))
+        padded(Int(now.tv_nsec / 1_000_000), width: 3); bytes.append(UInt8(ascii: "Z"))
     }
 }
 

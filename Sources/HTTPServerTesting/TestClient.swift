@@ -34,7 +34,9 @@ public struct TestClient: Sendable {
             return TestResponse(status: .badRequest, headerFields: HTTPFields(), body: Data())
         }
         let response = application.respond(to: request)
-        return TestResponse(status: response.status, headerFields: response.headerFields, body: response.body)
+        var fields = response.headerFields
+        fields[.requestID] = request.id  // as the listener does on the wire
+        return TestResponse(status: response.status, headerFields: fields, body: response.body)
     }
 
     public func execute(_ method: HTTPRequest.Method, _ target: String, headers: HTTPFields = HTTPFields(), json: String) -> TestResponse {

@@ -38,4 +38,7 @@ uint16_t kh_daemon_port(struct MHD_Daemon *daemon);
 /// Writes the client's address as text ("192.0.2.1", "::1") into buffer; returns 0 on success.
 int kh_client_address(struct MHD_Connection *connection, char *buffer, size_t length);
 
+/// The socket context the connection-notify callback stored for this connection, or NULL.
+void *kh_socket_context(struct MHD_Connection *connection);
+
 #endif

@@ -109,7 +109,7 @@ public final class Listener: @unchecked Sendable {
             if let failure = exchange.headerFailure {
                 // Answer before the body arrives (bad path, declared body too large).
                 exchange.responded = true
-                return queue(errorResponse(failure, exchange), on: connection)
+                return queue(errorResponse(failure, exchange), requestID: exchange.id, on: connection)
             }
             return .YES
         }
@@ -137,13 +137,12 @@ public final class Listener: @unchecked Sendable {
             logger.error("cannot complete request", metadata: ["error": .string("\(error)"), "request_id": .string(exchange.id)])
             response = errorResponse(HTTPError(.internalServerError, code: "internal_error", message: "Interner Fehler."), exchange)
         }
-        return queue(response, on: connection)
+        return queue(response, requestID: exchange.id, on: connection)
     }
 
     private func begin(connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>) -> Exchange {
-        var address = [CChar](repeating: 0, count: 64)
-        let remote = kh_client_address(connection, &address, address.count) == 0
-            ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
+        let remote = kh_socket_context(connection).map { Unmanaged<Peer>.fromOpaque($0).takeUnretainedValue().address }
+            ?? Peer.address(of: connection)
         let collector = FieldCollector()
         let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
         _ = MHD_get_connection_values(connection, .HEADER_KIND, collectHeader, collectorPointer)
@@ -171,14 +170,19 @@ public final class Listener: @unchecked Sendable {
         return response
     }
 
-    private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
+    private func queue(_ response: Response, requestID: String, on connection: OpaquePointer) -> MHD_Result {
         let mhdResponse: OpaquePointer? = response.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let mhdResponse else { return .NO }
         defer { MHD_destroy_response(mhdResponse) }
-        for field in response.headerFields where field.name != .contentLength {
-            _ = MHD_add_response_header(mhdResponse, field.name.rawName, field.value)
+        requestID.withCString { id in _ = MHD_add_response_header(mhdResponse, "X-Request-ID", id) }
+        for field in response.headerFields where field.name != .contentLength && field.name != .requestID {
+            // Explicit withCString: the implicit conversion copies short strings into a new
+            // heap array each time, twice per header.
+            field.name.rawName.withCString { name in
+                field.value.withCString { value in _ = MHD_add_response_header(mhdResponse, name, value) }
+            }
         }
         return MHD_queue_response(connection, UInt32(response.status.code), mhdResponse)
     }
@@ -190,7 +194,16 @@ public final class Listener: @unchecked Sendable {
         inFlight.subtract(1, ordering: .acquiringAndReleasing)
     }
 
-    fileprivate func connection(opened: Bool) {
+    fileprivate func connection(_ connection: OpaquePointer?, opened: Bool, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        if let context {
+            if opened, let connection {
+                // The peer's address, found once per connection rather than once per request.
+                context.pointee = Unmanaged.passRetained(Peer(address: Peer.address(of: connection))).toOpaque()
+            } else if !opened, let peer = context.pointee {
+                Unmanaged<Peer>.fromOpaque(peer).release()
+                context.pointee = nil
+            }
+        }
         guard let metrics else { return }
         if opened { metrics.connectionOpened(listener: configuration.name) } else { metrics.connectionClosed(listener: configuration.name) }
     }
@@ -230,9 +243,25 @@ private let requestCompleted: MHD_RequestCompletedCallback = { context, _, conne
     Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().completed(context: connectionContext)
 }
 
-private let connectionNotified: MHD_NotifyConnectionCallback = { context, _, _, code in
+private let connectionNotified: MHD_NotifyConnectionCallback = { context, connection, socketContext, code in
     guard let context else { return }
-    Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().connection(opened: code == .CONNECTION_NOTIFY_STARTED)
+    Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue()
+        .connection(connection, opened: code == .CONNECTION_NOTIFY_STARTED, context: socketContext)
+}
+
+/// What is known about the other end of one connection.
+private final class Peer {
+    let address: String
+
+    init(address: String) {
+        self.address = address
+    }
+
+    static func address(of connection: OpaquePointer) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard kh_client_address(connection, &buffer, buffer.count) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 private let logForwarder: kh_log_callback = { context, message in

@@ -72,17 +72,14 @@ public final class HTTPApplication: Sendable {
             request.route = route
             request.pathParameters = parameters
         }
-        var response = responder(request)
-        response.headerFields[.requestID] = request.id
-        return response
+        // The transport adds `X-Request-ID` (the listener writes it straight to the wire).
+        return responder(request)
     }
 
     /// Renders an error decided outside the middleware chain (by the listener, before the
     /// body arrived) in the same format as every other error.
     public func errorResponse(_ error: HTTPError, for request: Request) -> Response {
-        var response = renderer.render(error, for: request)
-        response.headerFields[.requestID] = request.id
-        return response
+        renderer.render(error, for: request)
     }
 
 

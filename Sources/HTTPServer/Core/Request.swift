@@ -113,11 +113,12 @@ public enum RequestID {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
         // An odd multiplier permutes the 64-bit space: no two sequence numbers collide.
         var value = start &+ sequence &* 0x9E37_79B9_7F4A_7C15
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in stride(from: 15, through: 0, by: -1) {
-            bytes[index] = digits[Int(value & 0xF)]
-            value >>= 4
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in stride(from: 15, through: 0, by: -1) {
+                buffer[index] = digits[Int(value & 0xF)]
+                value >>= 4
+            }
+            return 16
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -8,23 +8,32 @@ public struct SecurityHeaders: Middleware {
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     private let defaults: [HTTPField]
+    private let block: HTTPFields
 
     /// - Parameter strictTransportSecurity: send HSTS (when the site is served over HTTPS).
     public init(strictTransportSecurity: Bool = false) {
         defaults = Self.baseDefaults + (strictTransportSecurity ? [HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")] : [])
+        block = HTTPFields(defaults)
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {
         var response = next(request)
-        // One pass over what the route set (a bit per default it set), then append the rest.
+        // Usually the route set none of these: then start from the prebuilt block (one copy)
+        // instead of appending seven fields one by one.
         var present: UInt16 = 0
         for field in response.headerFields {
             for (index, candidate) in defaults.enumerated() where candidate.name == field.name {
                 present |= 1 << index
             }
         }
-        for (index, field) in defaults.enumerated() where present & (1 << index) == 0 {
-            response.headerFields.append(field)
+        if present == 0 {
+            var fields = block
+            fields.append(contentsOf: response.headerFields)
+            response.headerFields = fields
+        } else {
+            for (index, field) in defaults.enumerated() where present & (1 << index) == 0 {
+                response.headerFields.append(field)
+            }
         }
         return response
     }

@@ -32,14 +32,17 @@ public enum AccessRequirement: Sendable, Equatable {
 ///     try .json(auditLog.recent())
 /// }
 /// ```
-public struct Route: Sendable {
+///
+/// A class, not a struct: every request carries its route through each middleware stage, and
+/// a reference is one retain where a struct copy would retain each of its fields.
+public final class Route: Sendable {
     public let method: HTTPRequest.Method
     public let path: String
-    public var exposure: Exposure
-    public var access: AccessRequirement
-    public var body: BodyLimit
+    public let exposure: Exposure
+    public let access: AccessRequirement
+    public let body: BodyLimit
     /// The OpenAPI description; every `/api` route must have one (a test checks).
-    public var operation: OpenAPIOperation?
+    public let operation: OpenAPIOperation?
     public let handler: Handler
 
     public init(

@@ -30,6 +30,8 @@ public struct Router: Sendable {
 
     private let root = Node()
     public let routes: [Route]
+    /// Paths without parameters, found with one hash lookup (most requests).
+    private let literalPaths: [String: [HTTPRequest.Method: Route]]
 
     public init(_ routes: [Route]) throws {
         self.routes = routes
@@ -50,9 +52,23 @@ public struct Router: Sendable {
             }
             node.routes[route.method] = route
         }
+        var literalPaths: [String: [HTTPRequest.Method: Route]] = [:]
+        for route in routes where !route.path.contains(":") {
+            literalPaths[Self.normalized(route.path), default: [:]][route.method] = route
+        }
+        self.literalPaths = literalPaths
+    }
+
+    /// "/a//b/" and "/a/b" name the same route, as the trie sees them.
+    private static func normalized(_ path: String) -> String {
+        "/" + path.split(separator: "/").joined(separator: "/")
     }
 
     public func resolve(_ method: HTTPRequest.Method, _ path: String) -> Resolution {
+        if let byMethod = literalPaths[path], let route = byMethod[method] ?? (method == .head ? byMethod[.get] : nil) {
+            // A parameter route may also match this path, but a literal one wins anyway.
+            return .matched(route, [:])
+        }
         var parameters: [String: String] = [:]
         guard let node = find(path.split(separator: "/", omittingEmptySubsequences: true)[...], in: root, parameters: &parameters),
               !node.routes.isEmpty else {
