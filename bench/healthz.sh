@@ -2,11 +2,15 @@
 # /healthz throughput and latency of kreishausd (release build) next to a minimal C program
 # serving the same bytes with libmicrohttpd directly: the ceiling of this stack here.
 # wrk runs on the same machine, so both share its cores the same way.
-# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default "1 16 64").
+# The two servers take turns for BENCH_ROUNDS rounds and the medians are reported: this
+# machine's throughput swings by a third from run to run.
+# Environment: BENCH_DURATION (default 5s per run), BENCH_ROUNDS (default 3),
+# BENCH_CONNECTIONS (default "1 16 64").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=${BENCH_DURATION:-10s}
+duration=${BENCH_DURATION:-5s}
+rounds=${BENCH_ROUNDS:-3}
 connections=${BENCH_CONNECTIONS:-"1 16 64"}
 threads=$(nproc)
 out=bench/out
@@ -42,15 +46,28 @@ measure() {
         END { printf "%.0f %.0f %.0f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
 
-printf '%-6s %-11s %12s %9s %9s %8s\n' conns server req/s p50_us p99_us non2xx | tee "$out/healthz.txt"
+# Median of the values on standard input.
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+printf '%-6s %-11s %12s %9s %9s %8s   (median of %s runs of %s)\n' conns server req/s p50_us p99_us non2xx "$rounds" "$duration" | tee "$out/healthz.txt"
 declare -A result
 for conns in $connections; do
+    declare -A samples=()
+    for round in $(seq "$rounds"); do
+        for target in ceiling kreishausd; do
+            port=$([ "$target" = ceiling ] && echo 18091 || echo 18090)
+            curl -fs "http://127.0.0.1:$port/healthz" >/dev/null   # warm
+            read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port/healthz" "$conns")
+            samples[$target-rps]+="$rps "; samples[$target-p50]+="$p50 "; samples[$target-p99]+="$p99 "; samples[$target-bad]+="$bad "
+        done
+    done
     for target in ceiling kreishausd; do
-        port=$([ "$target" = ceiling ] && echo 18091 || echo 18090)
-        curl -fs "http://127.0.0.1:$port/healthz" >/dev/null   # warm
-        read -r rps p50 p99 bad < <(measure "http://127.0.0.1:$port/healthz" "$conns")
+        rps=$(tr ' ' '\n' <<<"${samples[$target-rps]}" | grep . | median)
+        p50=$(tr ' ' '\n' <<<"${samples[$target-p50]}" | grep . | median)
+        p99=$(tr ' ' '\n' <<<"${samples[$target-p99]}" | grep . | median)
+        bad=$(tr ' ' '\n' <<<"${samples[$target-bad]}" | grep . | awk '{ s += $1 } END { print s }')
         result[$target-$conns]="$rps $p99"
-        printf '%-6s %-11s %12s %9s %9s %8s\n' "$conns" "$target" "$rps" "$p50" "$p99" "$bad" | tee -a "$out/healthz.txt"
+        printf '%-6s %-11s %12.0f %9.0f %9.0f %8s\n' "$conns" "$target" "$rps" "$p50" "$p99" "$bad" | tee -a "$out/healthz.txt"
     done
 done
 
