@@ -159,9 +159,7 @@ struct LogLine {
     }
 
     static func += (line: inout LogLine, text: String) {
-        var text = text
-        // Native strings hand out their UTF-8 directly: one copy, no per-byte loop.
-        text.withUTF8 { line.bytes.append(contentsOf: $0) }
+        line.bytes.append(contentsOf: text.utf8)
     }
 
     mutating func number(_ value: Int) {
