@@ -39,6 +39,23 @@ final class DaemonProcess: Sendable {
         return environment
     }
 
+    /// Runs a command to completion; returns its exit status, standard output and error.
+    static func run(_ arguments: [String], dataDirectory: URL) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = try binary
+        process.arguments = arguments
+        process.environment = environment(dataDirectory)
+        process.currentDirectoryURL = repository
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
     /// Runs a command to completion; returns its standard output.
     @discardableResult
     static func command(_ arguments: [String], dataDirectory: URL) throws -> String {

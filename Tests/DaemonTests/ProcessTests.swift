@@ -76,6 +76,29 @@ import Glibc
         #expect(integrity == ["ok"])
     }
 
+    @Test func theCommandLineReportsConfigurationErrorsWithFileAndLine() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("kaputt.yaml")
+        try "organisation: Test\nlisteners:\n  public:\n    port: achtzig\n".write(to: file, atomically: true, encoding: .utf8)
+
+        let check = try DaemonProcess.run(["config", "check", "--config", file.path], dataDirectory: directory)
+        #expect(check.status == 1)
+        #expect(check.errors.contains("\(file.path):4: listeners.public.port"))
+        let serve = try DaemonProcess.run(["serve", "--config", file.path], dataDirectory: directory)
+        #expect(serve.status == 1, "the daemon refuses to start on a broken configuration")
+
+        let good = try DaemonProcess.run(["config", "check"], dataDirectory: directory)
+        #expect(good.status == 0)
+        #expect(good.output.contains("Konfiguration in Ordnung"))
+        let version = try DaemonProcess.run(["--version"], dataDirectory: directory)
+        #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let unknownRole = try DaemonProcess.run(["tokens", "create", "--name", "x", "--role", "kaiser"], dataDirectory: directory)
+        #expect(unknownRole.status == 1)
+        #expect(unknownRole.errors.contains("Unbekannte Rolle"))
+    }
+
     @Test func aSecondDaemonOnTheSameDataIsRefused() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
