@@ -57,6 +57,40 @@ public struct LiveClient: Sendable {
         return try Self.parse(try readAll(socket))
     }
 
+    /// Sends `head` (which must carry `Expect: 100-continue`), waits for the server's
+    /// `100 Continue` (the server has taken the request), calls `onContinue`, then trickles
+    /// `body` in `chunkSize` slices with `pause` between them and reads the final response.
+    public func sendAfterContinue(
+        head: String, body: Data, chunkSize: Int, pause: Duration, onContinue: @Sendable () -> Void
+    ) throws -> TestResponse {
+        let socket = try connect()
+        defer { close(socket) }
+        try write(socket, Data(head.utf8))
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while received.range(of: Data("\r\n\r\n".utf8)) == nil {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            guard count > 0 else { throw Failure(description: "no interim response (errno \(errno))") }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        guard received.starts(with: Data("HTTP/1.1 100".utf8)) else {
+            return try Self.parse(received + (try readAll(socket)))   // answered without reading the body
+        }
+        onContinue()
+        var offset = 0
+        while offset < body.count {
+            let end = min(offset + chunkSize, body.count)
+            try write(socket, body[offset..<end])
+            offset = end
+            if offset < body.count {
+                Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            }
+        }
+        let rest = try readAll(socket)
+        let interimEnd = received.range(of: Data("\r\n\r\n".utf8))!.upperBound
+        return try Self.parse(Data(received[interimEnd...]) + rest)
+    }
+
     private func connect() throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }

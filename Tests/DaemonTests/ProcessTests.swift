@@ -18,15 +18,19 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: directory) }
         let daemon = try DaemonProcess(dataDirectory: directory)
 
-        // A client that trickles its body: headers now, the body over about 1.5 s.
+        // A client that trickles its body over about 1.5 s. SIGTERM goes out once the server
+        // has taken the request (its `100 Continue`), not after a guessed delay.
         let body = Data(#"{"username": "admin", "password": "not-the-password"}"#.utf8)
-        let head = "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let head = "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+            + "Expect: 100-continue\r\nConnection: close\r\n\r\n"
         let client = daemon.intranet
         let pending = Task {
-            try await onOwnThread { try client.send(Data(head.utf8) + body, upfront: head.utf8.count, chunkSize: 10, pause: .milliseconds(250)) }
+            try await onOwnThread {
+                try client.sendAfterContinue(head: head, body: body, chunkSize: 10, pause: .milliseconds(250)) {
+                    daemon.signal(SIGTERM)
+                }
+            }
         }
-        try await Task.sleep(for: .milliseconds(300))
-        daemon.signal(SIGTERM)
         let response = try await pending.value
         #expect(response.status == .unauthorized, "the request was answered, not cut off")
         #expect(try daemon.waitForExit() == 0)
