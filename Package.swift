@@ -38,6 +38,10 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
+        .target(
+            name: "CStemmer",
+            linkerSettings: [.linkedLibrary("stemmer")]
+        ),
 
         // Kernel.
         .target(
@@ -65,7 +69,7 @@ let package = Package(
         ),
         .target(
             name: "TextAnalysis",
-            dependencies: ["CICU"],
+            dependencies: ["CICU", "CStemmer"],
             swiftSettings: strict
         ),
         .target(

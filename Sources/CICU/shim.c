@@ -1,6 +1,10 @@
 #include "CICU.h"
 
+#include <stdlib.h>
 #include <unicode/normalizer2.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
 #include <unicode/uversion.h>
 #include <unicode/unorm2.h>
 
@@ -29,4 +33,74 @@ void kh_icu_version(char *buffer, int32_t capacity) {
     if (capacity > 0) {
         buffer[i] = '\0';
     }
+}
+
+int32_t kh_icu_fold_without_marks(const kh_uchar *source, int32_t length, kh_uchar *destination, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *fold = unorm2_getNFKCCasefoldInstance(&status);
+    const UNormalizer2 *decompose = unorm2_getNFDInstance(&status);
+    if (U_FAILURE(status)) {
+        return -1;
+    }
+    /* Case folding may grow the text (a ligature becomes several letters), decomposition too. */
+    int32_t scratch_capacity = length * 4 + 16;
+    UChar *folded = malloc(sizeof(UChar) * (size_t)scratch_capacity);
+    UChar *decomposed = malloc(sizeof(UChar) * (size_t)scratch_capacity * 2);
+    if (folded == NULL || decomposed == NULL) {
+        free(folded);
+        free(decomposed);
+        return -1;
+    }
+    int32_t folded_length = unorm2_normalize(fold, (const UChar *)source, length, folded, scratch_capacity, &status);
+    int32_t decomposed_length = U_SUCCESS(status)
+        ? unorm2_normalize(decompose, folded, folded_length, decomposed, scratch_capacity * 2, &status) : 0;
+    if (U_FAILURE(status)) {
+        free(folded);
+        free(decomposed);
+        return -1;
+    }
+    int32_t written = 0;
+    for (int32_t i = 0; i < decomposed_length;) {
+        int32_t start = i;
+        UChar32 c;
+        U16_NEXT(decomposed, i, decomposed_length, c);
+        if (u_charType(c) == U_NON_SPACING_MARK) {
+            continue;
+        }
+        for (int32_t j = start; j < i; j++) {
+            if (written < capacity) {
+                destination[written] = decomposed[j];
+            }
+            written++;
+        }
+    }
+    free(folded);
+    free(decomposed);
+    return written;
+}
+
+int32_t kh_icu_word_bounds(const kh_uchar *text, int32_t length, int32_t *bounds, int32_t capacity) {
+    /* Opening a break iterator loads its rules; each thread keeps one and only resets the text. */
+    static _Thread_local UBreakIterator *iterator = NULL;
+    UErrorCode status = U_ZERO_ERROR;
+    if (iterator == NULL) {
+        iterator = ubrk_open(UBRK_WORD, "de", NULL, 0, &status);
+        if (U_FAILURE(status)) {
+            iterator = NULL;
+            return -1;
+        }
+    }
+    ubrk_setText(iterator, (const UChar *)text, length, &status);
+    if (U_FAILURE(status)) {
+        return -1;
+    }
+    int32_t written = 0;
+    int32_t start = ubrk_first(iterator);
+    for (int32_t end = ubrk_next(iterator); end != UBRK_DONE; start = end, end = ubrk_next(iterator)) {
+        if (ubrk_getRuleStatus(iterator) >= UBRK_WORD_NONE_LIMIT && written + 2 <= capacity) {
+            bounds[written++] = start;
+            bounds[written++] = end;
+        }
+    }
+    return written;
 }

@@ -16,6 +16,32 @@ enum ICUBridge {
         }
     }
 
+    /// Case-folded with diacritics removed, or nil when ICU reports an error.
+    static func foldWithoutMarks(_ text: String) -> String? {
+        let source = Array(text.utf16)
+        if source.isEmpty { return "" }
+        var capacity = Int32(source.count * 2 + 16)
+        while true {
+            var destination = [UInt16](repeating: 0, count: Int(capacity))
+            let written = kh_icu_fold_without_marks(source, Int32(source.count), &destination, capacity)
+            if written < 0 { return nil }
+            if written <= capacity { return String(decoding: destination[0..<Int(written)], as: UTF16.self) }
+            capacity = written
+        }
+    }
+
+    /// The words and numbers of `text` by ICU's word break rules (no spaces, no punctuation).
+    static func words(_ text: String) -> [String]? {
+        let units = Array(text.utf16)
+        if units.isEmpty { return [] }
+        var bounds = [Int32](repeating: 0, count: units.count * 2)
+        let written = kh_icu_word_bounds(units, Int32(units.count), &bounds, Int32(bounds.count))
+        if written < 0 { return nil }
+        return stride(from: 0, to: Int(written), by: 2).map { index in
+            String(decoding: units[Int(bounds[index])..<Int(bounds[index + 1])], as: UTF16.self)
+        }
+    }
+
     static var version: String {
         var buffer = [CChar](repeating: 0, count: 32)
         kh_icu_version(&buffer, Int32(buffer.count))
