@@ -4,26 +4,25 @@ import CICU
 enum ICUBridge {
     /// NFKC with full case folding, or nil when ICU reports an error.
     static func nfkcCasefold(_ text: String) -> String? {
-        let source = Array(text.utf16)
-        if source.isEmpty { return "" }
-        var capacity = Int32(source.count * 2 + 16)
-        while true {
-            var destination = [UInt16](repeating: 0, count: Int(capacity))
-            let written = kh_icu_nfkc_casefold(source, Int32(source.count), &destination, capacity)
-            if written < 0 { return nil }
-            if written <= capacity { return String(decoding: destination[0..<Int(written)], as: UTF16.self) }
-            capacity = written
-        }
+        transform(text, with: kh_icu_nfkc_casefold)
     }
 
     /// Case-folded with diacritics removed, or nil when ICU reports an error.
     static func foldWithoutMarks(_ text: String) -> String? {
+        transform(text, with: kh_icu_fold_without_marks)
+    }
+
+    /// Runs a shim function with ICU's convention (returns the length written, or the length
+    /// needed when the buffer is too small, or -1), growing the buffer once if needed.
+    private static func transform(
+        _ text: String, with function: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32
+    ) -> String? {
         let source = Array(text.utf16)
         if source.isEmpty { return "" }
         var capacity = Int32(source.count * 2 + 16)
         while true {
             var destination = [UInt16](repeating: 0, count: Int(capacity))
-            let written = kh_icu_fold_without_marks(source, Int32(source.count), &destination, capacity)
+            let written = function(source, Int32(source.count), &destination, capacity)
             if written < 0 { return nil }
             if written <= capacity { return String(decoding: destination[0..<Int(written)], as: UTF16.self) }
             capacity = written
