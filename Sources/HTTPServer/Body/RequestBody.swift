@@ -38,11 +38,6 @@ public final class SpooledFile: Sendable {
     deinit {
         try? FileManager.default.removeItem(at: url)
     }
-
-    /// Moves the file to `destination` (same file system), so it outlives this object.
-    public func move(to destination: URL) throws {
-        try FileManager.default.moveItem(at: url, to: destination)
-    }
 }
 
 /// How much body a route accepts, and where it is kept while the request arrives.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A JSON value for documents built in code (OpenAPI, problem details).
-public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral,
+/// A JSON value for documents built in code (the OpenAPI description).
+public enum JSONValue: Sendable, Equatable, Encodable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral,
     ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
     case string(String)
     case number(Double)
@@ -29,16 +29,6 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         case .object(let value): try container.encode(value)
         case .null: try container.encodeNil()
         }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
     public subscript(key: String) -> JSONValue? {
