@@ -91,11 +91,22 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Features.
+        .target(
+            name: "Chatbot",
+            dependencies: [
+                "HTTPServer", "Storage", "TextAnalysis", "WebUI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The application: configuration, wiring, command line.
         .target(
             name: "Daemon",
             dependencies: [
-                "HTTPServer", "Storage", "Auth", "WebUI", "TextAnalysis",
+                "HTTPServer", "Storage", "Auth", "WebUI", "TextAnalysis", "Chatbot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +124,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "HTTPServerTesting"], swiftSettings: strict),
+        .testTarget(name: "ChatbotTests", dependencies: ["Chatbot", "HTTPServerTesting"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "HTTPServerTesting", "Storage", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,4 +1,5 @@
 import Auth
+import Chatbot
 import Foundation
 import HTTPServer
 import HTTPTypes
@@ -26,12 +27,16 @@ public final class Kreishaus: Sendable {
     public let publicApplication: HTTPApplication
     public let intranet: Listener
     public let publicListener: Listener
+    public let chatLibrary: IntentLibrary
+    public let chatAnalytics: ChatAnalytics
+    public let chat: ChatService
     let logger: Logger
 
     /// Every module's migrations, in order. New modules add theirs here.
     public static var migrations: MigrationRegistry {
         var registry = MigrationRegistry()
         registry.add(AuthSchema.migrations)
+        registry.add(ChatAnalytics.migrations)
         return registry
     }
 
@@ -47,12 +52,24 @@ public final class Kreishaus: Sendable {
 
         let pages = try PageRenderer(organisation: configuration.organisation, navigation: [
             NavigationItem(label: "Start", href: "/"),
-        ])
+            NavigationItem(label: "Chatbot", href: "/chatbot", roles: [Role.admin]),
+        ], templates: ChatRoutes.templates)
+
+        let facts = configuration.installationFacts
+        chatLibrary = IntentLibrary(directory: URL(fileURLWithPath: configuration.chatbot.intentsDirectory), facts: facts, logger: logger)
+        chatLibrary.reload()  // on error the bot starts empty (fallback only) and reports it; fix and SIGHUP
+        chatAnalytics = ChatAnalytics(database: database, retentionDays: configuration.chatbot.retentionDays, logger: logger)
+        chat = ChatService(
+            library: chatLibrary,
+            policy: DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold),
+            facts: facts, conversationTTL: .seconds(configuration.chatbot.conversationMinutes * 60), analytics: chatAnalytics)
+
         let routes = Self.routes(database: database, auth: auth, audit: audit, metrics: metrics, pages: pages)
+            + ChatRoutes(service: chat, analytics: chatAnalytics, pages: pages).routes
         let errorPages = WebErrorPages(pages)
         let accessLog = Self.accessLog(configuration: configuration, logger: logger)
 
-        let intranetRoutes = Self.withOpenAPI(routes, title: "Kreishaus Intranet-API")
+        let intranetRoutes = Self.withOpenAPI(routes.filter { $0.exposure.onIntranetListener }, title: "Kreishaus Intranet-API")
         intranetApplication = try HTTPApplication(routes: intranetRoutes, middleware: [
             accessLog,
             RequestMetrics(metrics),
@@ -63,7 +80,7 @@ public final class Kreishaus: Sendable {
 
         // The public listener serves only public routes, all open to anyone: nothing on it
         // depends on a session, so no misconfiguration can expose intranet data there.
-        let publicRoutes = Self.withOpenAPI(routes.filter { $0.exposure == .public }, title: "Kreishaus Bürger-API")
+        let publicRoutes = Self.withOpenAPI(routes.filter { $0.exposure.onPublicListener }, title: "Kreishaus Bürger-API")
         if let leaked = publicRoutes.first(where: { $0.access != .anyone }) {
             throw ConfigError(file: "routes", line: nil, "public route \(leaked.method.rawValue) \(leaked.path) requires a sign-in")
         }
@@ -105,7 +122,7 @@ public final class Kreishaus: Sendable {
             Route(.get, "/metrics", access: .anyRole([Role.monitoring, Role.admin])) { _ in
                 .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             },
-            HomePage.route(pages: pages, areas: Area.standard()),
+            HomePage.route(pages: pages, areas: Area.standard(chatbot: "/chatbot")),
         ]
         routes += pages.assetRoutes
         routes += AuthRoutes(auth: auth, audit: audit, pages: pages).routes
@@ -137,6 +154,8 @@ public final class Kreishaus: Sendable {
 
     /// Opens both listeners.
     public func start() throws {
+        chatAnalytics.startBackgroundWork()
+        if configuration.chatbot.watchFiles { chatLibrary.startWatching() }
         try intranet.start()
         do {
             try publicListener.start()
@@ -154,6 +173,8 @@ public final class Kreishaus: Sendable {
         DispatchQueue.concurrentPerform(iterations: listeners.count) { index in
             listeners[index].shutdown(grace: grace)
         }
+        chatLibrary.stopWatching()
+        chatAnalytics.stop()
         do {
             try database.close()
         } catch {

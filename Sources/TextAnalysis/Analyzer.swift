@@ -42,9 +42,12 @@ public struct Analyzer: Sendable {
 
     /// Stemmed terms: what indexes store and queries are compared by.
     public func terms(_ text: String) -> [String] {
-        tokens(text).map { token in
-            guard let stemmer, token.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return token }
-            return stemmer.stem(token)
-        }
+        tokens(text).map(stem)
+    }
+
+    /// The Snowball stem of one token (numbers and other non-words stay as they are).
+    public func stem(_ token: String) -> String {
+        guard let stemmer, token.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return token }
+        return stemmer.stem(token)
     }
 }

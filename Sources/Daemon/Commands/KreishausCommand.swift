@@ -7,7 +7,7 @@ public struct KreishausCommand: ParsableCommand {
         commandName: "kreishausd",
         abstract: "Kreishaus: Buchung, Posteingang, Wiki und Bürger-Chatbot für die Kreisverwaltung.",
         version: Kreishaus.version,
-        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Users.self, Tokens.self, ConfigCommand.self],
+        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Users.self, Tokens.self, ConfigCommand.self, IntentsCommand.self],
         defaultSubcommand: Serve.self)
 
     public init() {}

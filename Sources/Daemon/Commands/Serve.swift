@@ -50,7 +50,8 @@ struct Serve: ParsableCommand {
             while true {
                 let received = signals.wait()
                 if received == SIGHUP {
-                    logger.info("SIGHUP: nothing to reload yet")
+                    logger.info("SIGHUP: reloading intents")
+                    app.chatLibrary.reload()
                     continue
                 }
                 logger.info("shutting down", metadata: ["signal": .stringConvertible(received)])

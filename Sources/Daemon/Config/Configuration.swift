@@ -29,9 +29,65 @@ public struct Configuration: Sendable, Equatable {
         public var burst: Int
     }
 
+    /// An office (Amt): a role (`department:<id>`), a mail destination, and the contact
+    /// details that chatbot answers refer to as `{{<id>.phone}}` and so on.
     public struct Department: Sendable, Equatable {
         public var id: String
         public var name: String
+        public var contact = Contact()
+
+        public init(id: String, name: String, contact: Contact = Contact()) {
+            self.id = id
+            self.name = name
+            self.contact = contact
+        }
+    }
+
+    /// How citizens reach an office or the administration as a whole.
+    public struct Contact: Sendable, Equatable {
+        public var address = ""
+        public var phone = ""
+        public var email = ""
+        public var hours = ""
+        public var appointments = ""
+        public var url = ""
+
+        public init() {}
+
+        static let keys = ["address", "phone", "email", "hours", "appointments", "url"]
+
+        subscript(key: String) -> String {
+            get {
+                switch key {
+                case "address": address
+                case "phone": phone
+                case "email": email
+                case "hours": hours
+                case "appointments": appointments
+                default: url
+                }
+            }
+            set {
+                switch key {
+                case "address": address = newValue
+                case "phone": phone = newValue
+                case "email": email = newValue
+                case "hours": hours = newValue
+                case "appointments": appointments = newValue
+                default: url = newValue
+                }
+            }
+        }
+    }
+
+    /// The chatbot's settings.
+    public struct ChatbotSettings: Sendable, Equatable {
+        public var intentsDirectory = "Intents"
+        public var answerThreshold = 0.5
+        public var clarifyThreshold = 0.35
+        public var conversationMinutes = 30
+        public var retentionDays = 90
+        public var watchFiles = true
     }
 
     public enum LogFormat: String, Sendable, Equatable, CaseIterable { case text, json }
@@ -52,6 +108,12 @@ public struct Configuration: Sendable, Equatable {
     public var logFormat = LogFormat.text
     public var shutdownGraceSeconds = 30
     public var departments: [Department] = []
+    /// The district's website, e.g. https://www.beispielkreis.example.
+    public var website = ""
+    /// The general contact (Bürgerservice).
+    public var contactName = "Bürgerservice"
+    public var contact = Contact()
+    public var chatbot = ChatbotSettings()
     /// Where the settings came from, for messages.
     public var source = "embedded defaults"
 
@@ -157,11 +219,41 @@ public struct Configuration: Sendable, Equatable {
                 }
                 guard !departments.contains(where: { $0.id == id }) else { throw item.error("id", "the department id \"\(id)\" appears twice") }
                 let name = try item.string("name") ?? id
+                var contact = Contact()
+                try Self.read(&contact, from: &item)
                 try item.finish()
-                departments.append(Department(id: id, name: name))
+                departments.append(Department(id: id, name: name, contact: contact))
             }
         }
+        website = try reader.string("website") ?? website
+        if !website.isEmpty && !(website.hasPrefix("https://") || website.hasPrefix("http://")) {
+            throw reader.error("website", "expected an address like https://www.beispielkreis.de, got \"\(website)\"")
+        }
+        if var contactReader = try reader.mapping("contact") {
+            contactName = try contactReader.string("name") ?? contactName
+            try Self.read(&contact, from: &contactReader)
+            try contactReader.finish()
+        }
+        if var chat = try reader.mapping("chatbot") {
+            chatbot.intentsDirectory = try chat.string("intents_dir") ?? chatbot.intentsDirectory
+            chatbot.answerThreshold = try chat.double("answer_threshold", in: 0...1) ?? chatbot.answerThreshold
+            chatbot.clarifyThreshold = try chat.double("clarify_threshold", in: 0...1) ?? chatbot.clarifyThreshold
+            chatbot.conversationMinutes = try chat.int("conversation_minutes", in: 1...(24 * 60)) ?? chatbot.conversationMinutes
+            chatbot.retentionDays = try chat.int("retention_days", in: 1...3650) ?? chatbot.retentionDays
+            chatbot.watchFiles = try chat.bool("watch_files") ?? chatbot.watchFiles
+            try chat.finish()
+        }
         try reader.finish()
+    }
+
+    private static func read(_ contact: inout Contact, from reader: inout YAMLReader) throws {
+        for key in Contact.keys {
+            guard let value = try reader.string(key) else { continue }
+            if key == "appointments" || key == "url", !value.isEmpty, !(value.hasPrefix("https://") || value.hasPrefix("http://")) {
+                throw reader.error(key, "expected an address like https://…, got \"\(value)\"")
+            }
+            contact[key] = value
+        }
     }
 
     private static func read(_ settings: inout ListenerSettings, from reader: inout YAMLReader) throws {

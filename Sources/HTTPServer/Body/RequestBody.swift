@@ -67,6 +67,9 @@ extension Request {
         guard !data.isEmpty else {
             throw HTTPError.badRequest("Der JSON-Body fehlt.", code: "invalid_json")
         }
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw HTTPError.badRequest("Der Body ist kein gültiges UTF-8.", code: "invalid_utf8")
+        }
         do {
             return try Self.decoder.decode(Value.self, from: data)
         } catch let error as DecodingError {

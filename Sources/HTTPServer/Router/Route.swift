@@ -4,11 +4,16 @@ import HTTPTypes
 /// database, never on another request.
 public typealias Handler = @Sendable (Request) throws -> Response
 
-/// Which listeners serve a route. The public listener serves only `.public` routes;
-/// the intranet listener serves every route.
+/// Which listeners serve a route. The public listener serves only `.public` and
+/// `.publicOnly` routes; the intranet listener serves every route but `.publicOnly` ones.
 public enum Exposure: Sendable, Equatable {
     case intranet
     case `public`
+    /// Only on the public listener (its demo start page, where the intranet has its own `/`).
+    case publicOnly
+
+    public var onPublicListener: Bool { self != .intranet }
+    public var onIntranetListener: Bool { self != .publicOnly }
 }
 
 /// What a route needs from the caller; checked in one place (the auth middleware).

@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import Logging
+import Storage
+import Synchronization
+
+/// What the chatbot learns from its use, for the admins who curate it: questions (scrubbed of
+/// personal data), decisions, clarify choices and feedback. Questions are buffered and
+/// written in one transaction per second off the request path; feedback is written at once.
+/// Rows older than the retention period are deleted by the daemon itself.
+public final class ChatAnalytics: Sendable {
+    public struct Event: Sendable {
+        public var answerId: String
+        public var at: Date
+        public var language: String
+        public var question: String
+        public var kind: String
+        public var intent: String?
+        public var confidence: Double
+    }
+
+    public static let migrations: [Migration] = [
+        Migration("chatbot.1-questions-feedback") { db in
+            try db.create(table: "chatQuestion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("answerId", .text).notNull().unique(onConflict: .ignore)
+                t.column("askedAt", .datetime).notNull().indexed()
+                t.column("language", .text).notNull()
+                t.column("question", .text).notNull()
+                // answer | clarify | fallback | choice (an option picked after a clarify)
+                t.column("kind", .text).notNull()
+                t.column("intent", .text)
+                t.column("confidence", .double).notNull()
+            }
+            try db.create(table: "chatFeedback") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("answerId", .text).notNull().indexed()
+                t.column("givenAt", .datetime).notNull().indexed()
+                t.column("intent", .text)
+                t.column("helpful", .boolean).notNull()
+                t.column("comment", .text)
+            }
+        },
+    ]
+
+    private let database: AppDatabase
+    private let logger: Logger
+    private let retention: Duration
+    private let pending = Mutex<[Event]>([])
+    private let running = Atomic<Bool>(true)
+    private let flushed = DispatchSemaphore(value: 0)
+
+    public init(database: AppDatabase, retentionDays: Int, logger: Logger) {
+        self.database = database
+        self.logger = logger
+        self.retention = .seconds(retentionDays * 86_400)
+    }
+
+    /// Queues a question; written within about a second.
+    public func record(_ event: Event) {
+        var scrubbed = event
+        scrubbed.question = String(PersonalDataScrubber.scrub(event.question).prefix(500))
+        pending.withLock { $0.append(scrubbed) }
+    }
+
+    /// Stores feedback for an answer at once.
+    public func recordFeedback(answerId: String, intent: String?, helpful: Bool, comment: String?, at: Date = Date()) throws {
+        let cleaned = comment.map { String(PersonalDataScrubber.scrub($0).prefix(1000)) }.flatMap { $0.isEmpty ? nil : $0 }
+        try database.pool.write { db in
+            try db.execute(sql: "INSERT INTO chatFeedback (answerId, givenAt, intent, helpful, comment) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [answerId, at, intent, helpful, cleaned])
+        }
+    }
+
+    /// Writes queued questions now.
+    public func flush() {
+        let events = pending.withLock { events in
+            defer { events.removeAll(keepingCapacity: true) }
+            return events
+        }
+        guard !events.isEmpty else { return }
+        do {
+            try database.pool.write { db in
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for event in events {
+                    try statement.execute(arguments: [event.answerId, event.at, event.language, event.question, event.kind, event.intent, event.confidence])
+                }
+            }
+        } catch {
+            logger.error("chat analytics: writing questions failed", metadata: ["error": .string("\(error)"), "count": .stringConvertible(events.count)])
+        }
+    }
+
+    /// Deletes everything older than the retention period; returns the number of rows removed.
+    @discardableResult
+    public func purge(now: Date = Date()) throws -> Int {
+        let cutoff = now.addingTimeInterval(-Double(retention.components.seconds))
+        return try database.pool.write { db in
+            try db.execute(sql: "DELETE FROM chatQuestion WHERE askedAt < ?", arguments: [cutoff])
+            var removed = db.changesCount
+            try db.execute(sql: "DELETE FROM chatFeedback WHERE givenAt < ?", arguments: [cutoff])
+            removed += db.changesCount
+            return removed
+        }
+    }
+
+    /// Runs flushing every second and the purge every hour until `stop()`.
+    public func startBackgroundWork() {
+        let thread = Thread { [self] in
+            var lastPurge = Date.distantPast
+            while running.load(ordering: .acquiring) {
+                Thread.sleep(forTimeInterval: 1)
+                flush()
+                if Date().timeIntervalSince(lastPurge) > 3600 {
+                    lastPurge = Date()
+                    do {
+                        let removed = try purge()
+                        if removed > 0 { logger.info("chat analytics: retention purge", metadata: ["removed": .stringConvertible(removed)]) }
+                    } catch {
+                        logger.error("chat analytics: purge failed", metadata: ["error": .string("\(error)")])
+                    }
+                }
+            }
+            flush()
+            flushed.signal()
+        }
+        thread.name = "chat-analytics"
+        thread.start()
+    }
+
+    /// Stops the background work after a last flush.
+    public func stop() {
+        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        _ = flushed.wait(timeout: .now() + 5)
+    }
+
+    // MARK: Report
+
+    public struct Report: Sendable, Codable, Equatable {
+        public struct Question: Sendable, Codable, Equatable {
+            public var question: String
+            public var count: Int
+            public var lastAsked: Date
+            public var intent: String?
+            public var confidence: Double
+        }
+        public struct Count: Sendable, Codable, Equatable {
+            public var intent: String
+            public var count: Int
+        }
+        public struct Day: Sendable, Codable, Equatable {
+            public var day: String
+            public var answer: Int
+            public var clarify: Int
+            public var fallback: Int
+        }
+        public struct Feedback: Sendable, Codable, Equatable {
+            public var helpful: Int
+            public var unhelpful: Int
+            public var comments: [Comment]
+        }
+        public struct Comment: Sendable, Codable, Equatable {
+            public var givenAt: Date
+            public var intent: String?
+            public var helpful: Bool
+            public var comment: String
+        }
+
+        public var days: Int
+        public var totalQuestions: Int
+        public var unanswered: [Question]
+        public var lowConfidence: [Question]
+        public var clarifyChoices: [Count]
+        public var topIntents: [Count]
+        public var daily: [Day]
+        public var feedback: Feedback
+        public var unhelpfulIntents: [Count]
+    }
+
+    /// The last `days` days, for the admin page and API.
+    public func report(days: Int, lowConfidenceBelow: Double, now: Date = Date()) throws -> Report {
+        flush()
+        let since = now.addingTimeInterval(-Double(days) * 86_400)
+        return try database.pool.read { db in
+            func questions(_ condition: String, _ arguments: StatementArguments) throws -> [Report.Question] {
+                try Row.fetchAll(db, sql: """
+                    SELECT question, COUNT(*) AS n, MAX(askedAt) AS last, MAX(intent) AS intent, AVG(confidence) AS confidence
+                    FROM chatQuestion WHERE askedAt >= ? AND \(condition)
+                    GROUP BY lower(question) ORDER BY n DESC, last DESC LIMIT 50
+                    """, arguments: [since] + arguments).map { row in
+                    Report.Question(question: row["question"], count: row["n"], lastAsked: row["last"], intent: row["intent"], confidence: row["confidence"])
+                }
+            }
+            func counts(_ sql: String) throws -> [Report.Count] {
+                try Row.fetchAll(db, sql: sql, arguments: [since]).map { Report.Count(intent: $0["intent"], count: $0["n"]) }
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatQuestion WHERE askedAt >= ? AND kind != 'choice'", arguments: [since]) ?? 0
+            let daily = try Row.fetchAll(db, sql: """
+                SELECT date(askedAt) AS day, SUM(kind = 'answer') AS a, SUM(kind = 'clarify') AS c, SUM(kind = 'fallback') AS f
+                FROM chatQuestion WHERE askedAt >= ? GROUP BY day ORDER BY day
+                """, arguments: [since]).map { Report.Day(day: $0["day"], answer: $0["a"], clarify: $0["c"], fallback: $0["f"]) }
+            let helpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND helpful", arguments: [since]) ?? 0
+            let unhelpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND NOT helpful", arguments: [since]) ?? 0
+            let comments = try Row.fetchAll(db, sql: """
+                SELECT givenAt, intent, helpful, comment FROM chatFeedback WHERE givenAt >= ? AND comment IS NOT NULL ORDER BY givenAt DESC LIMIT 50
+                """, arguments: [since]).map { Report.Comment(givenAt: $0["givenAt"], intent: $0["intent"], helpful: $0["helpful"], comment: $0["comment"]) }
+            return Report(
+                days: days, totalQuestions: total,
+                unanswered: try questions("kind = 'fallback'", []),
+                lowConfidence: try questions("kind IN ('answer', 'clarify') AND confidence < ?", [lowConfidenceBelow]),
+                clarifyChoices: try counts("SELECT intent, COUNT(*) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'choice' GROUP BY intent ORDER BY n DESC LIMIT 30"),
+                topIntents: try counts("SELECT intent, COUNT(*) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'answer' GROUP BY intent ORDER BY n DESC LIMIT 30"),
+                daily: daily,
+                feedback: Report.Feedback(helpful: helpful, unhelpful: unhelpful, comments: comments),
+                unhelpfulIntents: try counts("SELECT intent, COUNT(*) AS n FROM chatFeedback WHERE givenAt >= ? AND NOT helpful AND intent IS NOT NULL GROUP BY intent ORDER BY n DESC LIMIT 20"))
+        }
+    }
+}

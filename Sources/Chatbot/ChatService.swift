@@ -1,0 +1,260 @@
+import Foundation
+import Logging
+
+/// A citizen's message to the bot (`POST /api/chat`).
+public struct ChatRequest: Sendable, Decodable {
+    public var message: String
+    public var session: String?
+    public var language: String?
+    /// The intent of an option the citizen picked after a clarify question.
+    public var choice: String?
+
+    public init(message: String, session: String? = nil, language: String? = nil, choice: String? = nil) {
+        self.message = message
+        self.session = session
+        self.language = language
+        self.choice = choice
+    }
+}
+
+/// The bot's reply.
+public struct ChatReply: Sendable, Encodable, Equatable {
+    public struct Option: Sendable, Codable, Equatable {
+        public var intent: String
+        public var title: String
+    }
+
+    /// answer | clarify | fallback
+    public var kind: String
+    public var intent: String?
+    public var confidence: Double
+    public var answer: String
+    public var html: String
+    public var options: [Option]
+    public var suggestions: [Option]
+    public var articles: [KnowledgeArticle]
+    public var session: String
+    /// Identifies this reply for feedback.
+    public var id: String
+    public var language: String
+
+    enum CodingKeys: String, CodingKey { case kind, intent, confidence, answer, html, options, suggestions, articles, session, id, language }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(intent, forKey: .intent)  // null, not absent
+        try container.encode((confidence * 1000).rounded() / 1000, forKey: .confidence)
+        try container.encode(answer, forKey: .answer)
+        try container.encode(html, forKey: .html)
+        try container.encode(options, forKey: .options)
+        try container.encode(suggestions, forKey: .suggestions)
+        try container.encode(articles, forKey: .articles)
+        try container.encode(session, forKey: .session)
+        try container.encode(id, forKey: .id)
+        try container.encode(language, forKey: .language)
+    }
+}
+
+/// Bad input to the chat API, with a message for the citizen.
+public struct ChatInputError: Error, Sendable, Equatable {
+    public var code: String
+    public var message: String
+}
+
+/// The dialogue: decides between answer, clarify and fallback, resolves follow-ups against the
+/// conversation's last topic, and records what happened for the admins.
+public final class ChatService: Sendable {
+    public static let maximumMessageLength = 500
+
+    public let library: IntentLibrary
+    public let policy: DecisionPolicy
+    let facts: InstallationFacts
+    let conversations: Conversations
+    let knowledge: (any KnowledgeSearch)?
+    let analytics: ChatAnalytics?
+
+    public init(library: IntentLibrary, policy: DecisionPolicy, facts: InstallationFacts, conversationTTL: Duration,
+                knowledge: (any KnowledgeSearch)? = nil, analytics: ChatAnalytics? = nil) {
+        self.library = library
+        self.policy = policy
+        self.facts = facts
+        self.conversations = Conversations(timeToLive: conversationTTL)
+        self.knowledge = knowledge
+        self.analytics = analytics
+    }
+
+    public func reply(to request: ChatRequest) throws -> ChatReply {
+        let message = request.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty else { throw ChatInputError(code: "empty_message", message: "Bitte geben Sie eine Frage ein.") }
+        guard message.count <= Self.maximumMessageLength else {
+            throw ChatInputError(code: "message_too_long", message: "Die Nachricht ist zu lang (höchstens \(Self.maximumMessageLength) Zeichen).")
+        }
+        var requestedLanguage: ChatLanguage?
+        if let language = request.language, !language.isEmpty {
+            guard let known = ChatLanguage(rawValue: language.lowercased()) else {
+                throw ChatInputError(code: "invalid_language", message: "Unbekannte Sprache \"\(language.prefix(10))\" (möglich: de, en).")
+            }
+            requestedLanguage = known
+        }
+        let session: String
+        if let given = request.session, !given.isEmpty {
+            guard Conversations.isValidIdentifier(given) else {
+                throw ChatInputError(code: "invalid_session", message: "Ungültige Sitzungskennung.")
+            }
+            session = given
+        } else {
+            session = Conversations.newIdentifier()
+        }
+        let index = library.index
+        let replyID = Conversations.newIdentifier()
+        let previous = conversations.state(session)?.lastIntent
+
+        var reply: ChatReply
+        var recordedKind: String
+        if let choice = request.choice, !choice.isEmpty {
+            guard let intent = index.intent(choice) else {
+                throw ChatInputError(code: "unknown_choice", message: "Diese Auswahl gibt es nicht (mehr).")
+            }
+            let language = requestedLanguage ?? .german
+            reply = answer(intent, text: intent.answer(language), confidence: 1, language: language, index: index)
+            recordedKind = "choice"
+        } else {
+            let match = index.match(message, language: requestedLanguage)
+            (reply, recordedKind) = respond(to: match, message: message, previous: previous, index: index)
+        }
+        reply.session = session
+        reply.id = replyID
+        conversations.update(session, lastIntent: reply.kind == "answer" ? reply.intent : nil,
+                             answer: (replyID, .init(intent: reply.intent, kind: reply.kind, at: .now)))
+        analytics?.record(ChatAnalytics.Event(answerId: replyID, at: Date(), language: reply.language, question: message,
+                                              kind: recordedKind, intent: reply.intent, confidence: reply.confidence))
+        return reply
+    }
+
+    /// Stores feedback for a reply given earlier in the conversation window.
+    public func feedback(replyID: String, helpful: Bool, comment: String?) throws {
+        guard Conversations.isValidIdentifier(replyID), let given = conversations.answer(replyID) else {
+            throw ChatInputError(code: "unknown_reply", message: "Zu dieser Antwort kann keine Rückmeldung mehr gegeben werden.")
+        }
+        if let comment, comment.count > 1000 {
+            throw ChatInputError(code: "comment_too_long", message: "Der Kommentar ist zu lang (höchstens 1000 Zeichen).")
+        }
+        do {
+            try analytics?.recordFeedback(answerId: replyID, intent: given.intent, helpful: helpful, comment: comment)
+        } catch {
+            throw ChatInputError(code: "unavailable", message: "Die Rückmeldung konnte gerade nicht gespeichert werden.")
+        }
+    }
+
+    private func respond(to match: IntentMatch, message: String, previous: String?, index: IntentIndex) -> (ChatReply, String) {
+        let language = match.language
+        let texts = Texts(language)
+
+        // A follow-up ("Und was kostet das?") refers to the last answer's topic.
+        if let followUp = match.followUp, followUp.probability * match.certainty >= policy.clarifyThreshold {
+            let topicTitle = index.catalog.followUps.first { $0.id == followUp.intent }?.title(language) ?? followUp.intent
+            guard let previous, let intent = index.intent(previous) else {
+                let reply = fallback(texts.whichTopic(topicTitle), match: match, message: message, language: language, index: index, searchArticles: false)
+                return (reply, "fallback")
+            }
+            let confidence = followUp.probability * match.certainty
+            if let sub = intent.subAnswer(followUp.intent, language) {
+                return (answer(intent, text: "**\(intent.title(language)): \(topicTitle)**\n\n" + sub, confidence: confidence, language: language, index: index), "answer")
+            }
+            let text = texts.noSubAnswer(topicTitle, intent.title(language)) + "\n\n" + intent.answer(language)
+            return (answer(intent, text: text, confidence: confidence, language: language, index: index), "answer")
+        }
+
+        switch policy.decide(match) {
+        case .answer(let id):
+            guard let intent = index.intent(id) else { break }
+            // "Was kostet ein Wunschkennzeichen?": the topic's sub-answer, when the question names it.
+            if let topic = match.topic, topic.probability >= 0.5, let sub = intent.subAnswer(topic.intent, language) {
+                let topicTitle = index.catalog.followUps.first { $0.id == topic.intent }?.title(language) ?? topic.intent
+                let text = "**\(intent.title(language)): \(topicTitle)**\n\n" + sub
+                return (answer(intent, text: text, confidence: match.confidence, language: language, index: index), "answer")
+            }
+            return (answer(intent, text: intent.answer(language), confidence: match.confidence, language: language, index: index), "answer")
+        case .clarify(let first, let second):
+            guard let a = index.intent(first), let b = index.intent(second) else { break }
+            let text = texts.clarify(a.title(language), b.title(language))
+            let reply = ChatReply(kind: "clarify", intent: nil, confidence: match.confidence, answer: text, html: AnswerMarkdown.html(text),
+                                  options: [option(a, language), option(b, language)], suggestions: [], articles: [],
+                                  session: "", id: "", language: language.rawValue)
+            return (reply, "clarify")
+        case .fallback:
+            break
+        }
+        return (fallback(texts.noAnswer, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
+    }
+
+    private func option(_ intent: Intent, _ language: ChatLanguage) -> ChatReply.Option {
+        .init(intent: intent.id, title: intent.title(language))
+    }
+
+    private func answer(_ intent: Intent, text: String, confidence: Double, language: ChatLanguage, index: IntentIndex) -> ChatReply {
+        let related = intent.related.compactMap(index.intent).prefix(3).map { option($0, language) }
+        return ChatReply(kind: "answer", intent: intent.id, confidence: confidence, answer: text, html: AnswerMarkdown.html(text),
+                         options: [], suggestions: Array(related), articles: [], session: "", id: "", language: language.rawValue)
+    }
+
+    private func fallback(_ opening: String, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
+                          searchArticles: Bool) -> ChatReply {
+        let texts = Texts(language)
+        var text = opening
+        var articles: [KnowledgeArticle] = []
+        if searchArticles, let knowledge, match.contentWords > 0 {
+            articles = knowledge.searchPublicArticles(message, limit: 3)
+            if !articles.isEmpty {
+                text += "\n\n" + texts.articlesIntro + "\n" + articles.map { "- [\($0.title)](\($0.url))" }.joined(separator: "\n")
+            }
+        }
+        text += "\n\n" + texts.contact
+        if let block = facts["contact.block"], !block.isEmpty { text += "\n\n" + block }
+        // Candidates that were not good enough to answer, offered as suggestions when the
+        // question was at least partly understood.
+        var suggestions: [ChatReply.Option] = []
+        if match.coverage >= 0.67 {
+            suggestions = match.ranked.prefix(3).filter { $0.probability >= 0.25 }.compactMap { index.intent($0.intent) }.map { option($0, language) }
+        }
+        if let human = index.intent("mitarbeiter"), !suggestions.contains(where: { $0.intent == human.id }) {
+            suggestions.append(option(human, language))
+        }
+        return ChatReply(kind: "fallback", intent: nil, confidence: match.confidence, answer: text, html: AnswerMarkdown.html(text),
+                         options: [], suggestions: suggestions, articles: articles, session: "", id: "", language: language.rawValue)
+    }
+
+    /// The bot's own sentences, German and English.
+    struct Texts {
+        let language: ChatLanguage
+        init(_ language: ChatLanguage) { self.language = language }
+
+        var noAnswer: String {
+            language == .english
+                ? "Sorry, I have no reliable answer to that. I can only answer questions about the services of this district administration."
+                : "Dazu habe ich leider keine sichere Antwort. Ich kenne mich mit den Dienstleistungen der Kreisverwaltung aus."
+        }
+        var articlesIntro: String {
+            language == .english ? "These articles might help:" : "Vielleicht helfen Ihnen diese Artikel weiter:"
+        }
+        var contact: String {
+            language == .english
+                ? "You can also talk to a person at our citizens' service:"
+                : "Gern hilft Ihnen auch ein Mensch weiter. Unser Bürgerservice:"
+        }
+        func clarify(_ first: String, _ second: String) -> String {
+            language == .english ? "Did you mean “\(first)” or “\(second)”?" : "Meinten Sie „\(first)“ oder „\(second)“?"
+        }
+        func whichTopic(_ topic: String) -> String {
+            language == .english
+                ? "What is your question about (\(topic))? Please name the topic, for example “register a car”."
+                : "Worauf bezieht sich Ihre Frage (\(topic))? Nennen Sie mir bitte das Thema, zum Beispiel „Auto anmelden“."
+        }
+        func noSubAnswer(_ topic: String, _ intent: String) -> String {
+            language == .english
+                ? "I have no separate information on \(topic) for “\(intent)”. Here is the main answer again:"
+                : "Zu „\(intent)“ habe ich keine eigene Auskunft zum Thema \(topic). Hier noch einmal das Wichtigste:"
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// The chatbot's pages (Mustache, extending the WebUI layout).
+enum ChatTemplates {
+    static let all: [String: String] = ["chat-demo": demo, "chat-admin": admin]
+
+    /// The public listener's start page: the widget, and a plain form for browsers without
+    /// JavaScript.
+    static let demo = """
+    {{<layout}}{{$main}}
+    <h1>Bürger-Assistent</h1>
+    <p class="lead">Fragen Sie zu den Dienstleistungen der Kreisverwaltung, zum Beispiel „Wie melde ich mein Auto an?“ oder „Wann wird der Müll abgeholt?“.</p>
+    <p>Der Chat öffnet sich unten rechts. Bitte geben Sie keine persönlichen Daten ein.</p>
+    <form method="get" action="/" class="form">
+      <div class="field">
+        <label for="frage">Ihre Frage (ohne JavaScript)</label>
+        <input id="frage" name="frage" type="text" maxlength="500" required value="{{question}}">
+      </div>
+      <button type="submit" class="primary">Fragen</button>
+    </form>
+    {{#failure}}<p class="notice notice-error" role="alert">{{failure}}</p>{{/failure}}
+    {{#reply}}
+    <section class="answer" aria-labelledby="antwort-titel" role="status">
+      <h2 id="antwort-titel">Antwort</h2>
+      {{{html}}}
+      {{#options.count}}<p>Passende Themen:</p><ul>{{#options}}<li><a href="/?frage={{title}}">{{title}}</a></li>{{/options}}</ul>{{/options.count}}
+    </section>
+    {{/reply}}
+    <script src="{{widget}}" defer data-open="true"></script>
+    {{/main}}{{/layout}}
+    """
+
+    static let admin = """
+    {{<layout}}{{$main}}
+    <h1>Chatbot</h1>
+    {{#reloaded}}<p class="notice" role="status">Die Intents wurden neu geladen.</p>{{/reloaded}}
+    {{#lastError}}<div class="notice notice-error" role="alert"><strong>Letztes Laden fehlgeschlagen</strong> (der bisherige Stand bleibt aktiv):<br><code>{{lastError}}</code></div>{{/lastError}}
+    <section aria-labelledby="stand">
+      <h2 id="stand">Stand des Wissens</h2>
+      <dl class="facts">
+        <dt>Intents</dt><dd>{{intents}} ({{followUps}} Nachfragethemen, {{synonyms}} Synonyme)</dd>
+        <dt>Sprachen</dt><dd>{{languages}}</dd>
+        <dt>Dateien</dt><dd>{{files}}</dd>
+        <dt>Geladen</dt><dd>{{loadedAt}} (Aufbau {{buildMs}} ms)</dd>
+      </dl>
+      <form method="post" action="/chatbot/reload">
+        <input type="hidden" name="_csrf" value="{{viewer.csrfToken}}">
+        <button type="submit">Jetzt neu laden</button>
+      </form>
+    </section>
+    <section aria-labelledby="auswertung">
+      <h2 id="auswertung">Auswertung der letzten {{days}} Tage</h2>
+      <form method="get" action="/chatbot" class="inline-form">
+        <label for="tage">Zeitraum</label>
+        <select id="tage" name="tage">{{#dayChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}} Tage</option>{{/dayChoices}}</select>
+        <button type="submit">Anzeigen</button>
+      </form>
+      <p>{{total}} Fragen · Rückmeldungen: {{helpful}} hilfreich, {{unhelpful}} nicht hilfreich. Gespeichert werden Fragen nur ohne personenbezogene Daten.</p>
+
+      <h3>Unbeantwortete Fragen</h3>
+      {{^unanswered}}<p>Keine.</p>{{/unanswered}}
+      {{#unanswered.count}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Anzahl</th><th scope="col">Zuletzt</th></tr></thead><tbody>
+      {{#unanswered}}<tr><td>{{question}}</td><td>{{count}}</td><td>{{last}}</td></tr>{{/unanswered}}
+      </tbody></table></div>{{/unanswered.count}}
+
+      <h3>Unsichere Antworten</h3>
+      {{^lowConfidence}}<p>Keine.</p>{{/lowConfidence}}
+      {{#lowConfidence.count}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Intent</th><th scope="col">Sicherheit</th><th scope="col">Anzahl</th></tr></thead><tbody>
+      {{#lowConfidence}}<tr><td>{{question}}</td><td>{{intent}}</td><td>{{confidence}}</td><td>{{count}}</td></tr>{{/lowConfidence}}
+      </tbody></table></div>{{/lowConfidence.count}}
+
+      <h3>Gewählte Optionen nach Rückfragen</h3>
+      {{^choices}}<p>Keine.</p>{{/choices}}
+      {{#choices.count}}<ul>{{#choices}}<li>{{intent}}: {{count}}</li>{{/choices}}</ul>{{/choices.count}}
+
+      <h3>Häufigste Themen</h3>
+      {{^top}}<p>Keine.</p>{{/top}}
+      {{#top.count}}<ol>{{#top}}<li>{{intent}}: {{count}}</li>{{/top}}</ol>{{/top.count}}
+
+      <h3>Verlauf je Tag</h3>
+      {{^daily}}<p>Keine.</p>{{/daily}}
+      {{#daily.count}}<div class="table-wrap"><table><thead><tr><th scope="col">Tag</th><th scope="col">Antworten</th><th scope="col">Rückfragen</th><th scope="col">Ohne Antwort</th></tr></thead><tbody>
+      {{#daily}}<tr><td>{{day}}</td><td>{{answer}}</td><td>{{clarify}}</td><td>{{fallback}}</td></tr>{{/daily}}
+      </tbody></table></div>{{/daily.count}}
+
+      <h3>Nicht hilfreich bewertete Themen</h3>
+      {{^unhelpfulIntents}}<p>Keine.</p>{{/unhelpfulIntents}}
+      {{#unhelpfulIntents.count}}<ul>{{#unhelpfulIntents}}<li>{{intent}}: {{count}}</li>{{/unhelpfulIntents}}</ul>{{/unhelpfulIntents.count}}
+
+      <h3>Kommentare</h3>
+      {{^comments}}<p>Keine.</p>{{/comments}}
+      {{#comments.count}}<ul>{{#comments}}<li>{{at}} · {{intent}} · hilfreich: {{helpful}} – {{comment}}</li>{{/comments}}</ul>{{/comments.count}}
+    </section>
+    <p>Zum Ausprobieren: der Chat unten rechts (wie auf der Website).</p>
+    <script src="{{widget}}" defer></script>
+    {{/main}}{{/layout}}
+    """
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+/// What the bot remembers of a conversation: the topic of its last answer, so that "Und was
+/// kostet das?" can refer to it. Keyed by a random session id the widget keeps in memory;
+/// no personal data. Entries expire after the configured idle time.
+final class Conversations: Sendable {
+    struct State: Sendable {
+        var lastIntent: String?
+        var lastSeen: ContinuousClock.Instant
+    }
+
+    /// A reply the bot gave, so that feedback can refer to it.
+    struct GivenAnswer: Sendable {
+        var intent: String?
+        var kind: String
+        var at: ContinuousClock.Instant
+    }
+
+    private struct Storage {
+        var states: [String: State] = [:]
+        var answers: [String: GivenAnswer] = [:]
+        var operations = 0
+    }
+
+    private let storage = Mutex(Storage())
+    let timeToLive: Duration
+    let capacity: Int
+
+    init(timeToLive: Duration, capacity: Int = 200_000) {
+        self.timeToLive = timeToLive
+        self.capacity = capacity
+    }
+
+    func state(_ session: String, now: ContinuousClock.Instant = .now) -> State? {
+        storage.withLock { storage in
+            guard let state = storage.states[session], now - state.lastSeen < timeToLive else { return nil }
+            return state
+        }
+    }
+
+    func update(_ session: String, lastIntent: String?, answer: (id: String, value: GivenAnswer), now: ContinuousClock.Instant = .now) {
+        storage.withLock { storage in
+            storage.states[session] = State(lastIntent: lastIntent ?? storage.states[session]?.lastIntent, lastSeen: now)
+            storage.answers[answer.id] = answer.value
+            storage.operations += 1
+            if storage.operations % 1024 == 0 || storage.states.count > capacity || storage.answers.count > capacity {
+                let ttl = timeToLive
+                storage.states = storage.states.filter { now - $0.value.lastSeen < ttl }
+                storage.answers = storage.answers.filter { now - $0.value.at < ttl }
+                if storage.states.count > capacity { storage.states.removeAll() }
+                if storage.answers.count > capacity { storage.answers.removeAll() }
+            }
+        }
+    }
+
+    func answer(_ id: String, now: ContinuousClock.Instant = .now) -> GivenAnswer? {
+        storage.withLock { storage in
+            guard let answer = storage.answers[id], now - answer.at < timeToLive else { return nil }
+            return answer
+        }
+    }
+
+    var count: Int { storage.withLock { $0.states.count } }
+
+    static func newIdentifier() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+    }
+
+    static func isValidIdentifier(_ text: String) -> Bool {
+        (8...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

@@ -1,0 +1,46 @@
+/// Turns a match into what the bot does: answer when confident, ask back when the top two
+/// are close, fall back when nothing fits. The thresholds come from the configuration;
+/// `intents test` reports the rates they produce.
+public struct DecisionPolicy: Sendable, Equatable {
+    /// Minimum confidence to answer.
+    public var answerThreshold: Double
+    /// Minimum combined confidence of the top two to ask back between them.
+    public var clarifyThreshold: Double
+    /// Ask back when the second candidate's score reaches this share of the first's.
+    public var clarifyRatio: Double
+
+    public init(answerThreshold: Double = 0.5, clarifyThreshold: Double = 0.35, clarifyRatio: Double = 0.6) {
+        self.answerThreshold = answerThreshold
+        self.clarifyThreshold = clarifyThreshold
+        self.clarifyRatio = clarifyRatio
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case answer(String)
+        case clarify(String, String)
+        case fallback
+
+        public var kind: String {
+            switch self {
+            case .answer: "answer"
+            case .clarify: "clarify"
+            case .fallback: "fallback"
+            }
+        }
+    }
+
+    public func decide(_ match: IntentMatch) -> Decision {
+        guard let best = match.best, match.contentWords > 0 else { return .fallback }
+        let factor = match.certainty
+        let first = best.probability * factor
+        if match.ranked.count > 1 {
+            let runnerUp = match.ranked[1]
+            // Close in score, and the model itself gives the runner-up a real chance.
+            let close = best.score > 0 && runnerUp.score >= best.score * clarifyRatio && runnerUp.probability >= 0.1
+            if close && (first + runnerUp.probability * factor) >= clarifyThreshold {
+                return .clarify(best.intent, runnerUp.intent)
+            }
+        }
+        return first >= answerThreshold ? .answer(best.intent) : .fallback
+    }
+}

@@ -1,0 +1,63 @@
+import TextAnalysis
+
+/// The languages the chatbot answers in. German is the default and the fallback.
+public typealias ChatLanguage = Analyzer.Language
+
+/// One thing citizens ask about, with the examples that teach the matcher and the answer.
+public struct Intent: Sendable, Equatable, Identifiable {
+    public struct Example: Sendable, Equatable {
+        public var text: String
+        public var language: ChatLanguage
+        public var file: String
+        public var line: Int
+
+        public init(text: String, language: ChatLanguage, file: String, line: Int) {
+            self.text = text
+            self.language = language
+            self.file = file
+            self.line = line
+        }
+    }
+
+    public var id: String
+    public var titles: [ChatLanguage: String]
+    public var examples: [Example]
+    /// The main answer (Markdown subset, installation facts filled in), per language.
+    public var answers: [ChatLanguage: String]
+    /// Follow-up topic id ("kosten") -> answer per language.
+    public var subAnswers: [String: [ChatLanguage: String]]
+    public var related: [String]
+    public var file: String
+    public var line: Int
+
+    public init(id: String, titles: [ChatLanguage: String], examples: [Example], answers: [ChatLanguage: String],
+                subAnswers: [String: [ChatLanguage: String]] = [:], related: [String] = [], file: String, line: Int) {
+        self.id = id
+        self.titles = titles
+        self.examples = examples
+        self.answers = answers
+        self.subAnswers = subAnswers
+        self.related = related
+        self.file = file
+        self.line = line
+    }
+
+    public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
+    public func answer(_ language: ChatLanguage) -> String { answers[language] ?? answers[.german] ?? "" }
+    public func subAnswer(_ topic: String, _ language: ChatLanguage) -> String? {
+        guard let answers = subAnswers[topic] else { return nil }
+        return answers[language] ?? answers[.german]
+    }
+}
+
+/// A kind of follow-up question ("Und was kostet das?") that refers to the topic of the
+/// previous answer. Intents answer it in their sub-answer of the same id.
+public struct FollowUpTopic: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var titles: [ChatLanguage: String]
+    public var examples: [Intent.Example]
+    public var file: String
+    public var line: Int
+
+    public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import TextAnalysis
+
+/// Everything the chatbot knows, read from one directory: `*.intent` files (intents and
+/// follow-up topics) and `synonyms.txt`. Loading fails on the first error with its file and
+/// line; what is merely doubtful is left to `lint()`.
+///
+/// ```swift
+/// let catalog = try IntentCatalog.load(directory: URL(fileURLWithPath: "Intents"), facts: facts)
+/// ```
+public struct IntentCatalog: Sendable {
+    public var intents: [Intent]
+    public var followUps: [FollowUpTopic]
+    public var synonyms: SynonymTable
+    public var files: [String]
+
+    public static let synonymsFileName = "synonyms.txt"
+    public static let fileExtension = "intent"
+
+    public init(intents: [Intent], followUps: [FollowUpTopic] = [], synonyms: SynonymTable = SynonymTable(), files: [String] = []) {
+        self.intents = intents
+        self.followUps = followUps
+        self.synonyms = synonyms
+        self.files = files
+    }
+
+    public static func load(directory: URL, facts: InstallationFacts) throws -> IntentCatalog {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        } catch {
+            throw IntentFileError(file: directory.path, line: nil, "cannot read the intents directory: \(error.localizedDescription)")
+        }
+        var intents: [Intent] = []
+        var followUps: [FollowUpTopic] = []
+        var files: [String] = []
+        for name in names where name.hasSuffix(".\(fileExtension)") {
+            let path = directory.appendingPathComponent(name).path
+            let displayName = Self.displayPath(directory: directory, name: name)
+            let text = try read(path, displayName: displayName)
+            let parsed = try IntentFileParser(file: displayName, facts: facts).parse(text)
+            intents += parsed.intents
+            followUps += parsed.followUps
+            files.append(displayName)
+        }
+        var synonyms = SynonymTable()
+        let synonymsPath = directory.appendingPathComponent(synonymsFileName).path
+        if FileManager.default.fileExists(atPath: synonymsPath) {
+            let displayName = displayPath(directory: directory, name: synonymsFileName)
+            do {
+                synonyms = try SynonymTable.parse(try read(synonymsPath, displayName: displayName), file: displayName)
+            } catch let error as TextAnalysisError {
+                throw IntentFileError(file: error.file, line: error.line, error.message)
+            }
+            files.append(displayName)
+        }
+        let catalog = IntentCatalog(intents: intents, followUps: followUps, synonyms: synonyms, files: files)
+        try catalog.validate()
+        return catalog
+    }
+
+    private static func displayPath(directory: URL, name: String) -> String {
+        "\(directory.lastPathComponent)/\(name)"
+    }
+
+    private static func read(_ path: String, displayName: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IntentFileError(file: displayName, line: nil, "cannot be read")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw IntentFileError(file: displayName, line: nil, "is not valid UTF-8 text")
+        }
+        return text
+    }
+
+    /// Errors that make the set unusable: duplicate ids, sub-answers for unknown topics.
+    public func validate() throws {
+        var seen: [String: Intent] = [:]
+        for intent in intents {
+            if let first = seen[intent.id] {
+                throw IntentFileError(file: intent.file, line: intent.line, "the intent id \"\(intent.id)\" is already used at \(first.file):\(first.line)")
+            }
+            seen[intent.id] = intent
+        }
+        var topics: [String: FollowUpTopic] = [:]
+        for topic in followUps {
+            if let first = topics[topic.id] {
+                throw IntentFileError(file: topic.file, line: topic.line, "the follow-up id \"\(topic.id)\" is already used at \(first.file):\(first.line)")
+            }
+            if seen[topic.id] != nil {
+                throw IntentFileError(file: topic.file, line: topic.line, "\"\(topic.id)\" is both an intent and a follow-up topic")
+            }
+            topics[topic.id] = topic
+        }
+        for intent in intents {
+            for topic in intent.subAnswers.keys.sorted() where topics[topic] == nil {
+                let known = topics.keys.sorted().joined(separator: ", ")
+                throw IntentFileError(file: intent.file, line: intent.line,
+                                      "\(intent.id): \"answer.\(topic)\" needs a follow-up topic \"\(topic)\" (known: \(known.isEmpty ? "none" : known))")
+            }
+        }
+    }
+
+    /// Doubtful content worth an admin's look; `intents check` reports these.
+    public func lint(minimumExamples: Int = 5) -> [IntentFileError] {
+        var findings: [IntentFileError] = []
+        let ids = Set(intents.map(\.id))
+        var exampleOwner: [String: (intent: String, example: Intent.Example)] = [:]
+        let analyzer = Analyzer(language: .german)
+        for intent in intents {
+            let german = intent.examples.filter { $0.language == .german }.count
+            if german < minimumExamples {
+                findings.append(IntentFileError(file: intent.file, line: intent.line,
+                                                "\(intent.id): only \(german) German examples (at least \(minimumExamples) recommended)"))
+            }
+            for related in intent.related where !ids.contains(related) {
+                findings.append(IntentFileError(file: intent.file, line: intent.line, "\(intent.id): related intent \"\(related)\" does not exist"))
+            }
+            for example in intent.examples {
+                let key = example.language.rawValue + ":" + analyzer.terms(example.text).joined(separator: " ")
+                if let owner = exampleOwner[key] {
+                    let message = owner.intent == intent.id
+                        ? "\(intent.id): example repeats line \(owner.example.line): \"\(example.text)\""
+                        : "example \"\(example.text)\" also stands in \(owner.intent) (\(owner.example.file):\(owner.example.line))"
+                    findings.append(IntentFileError(file: example.file, line: example.line, message))
+                } else {
+                    exampleOwner[key] = (intent.id, example)
+                }
+            }
+        }
+        return findings
+    }
+}

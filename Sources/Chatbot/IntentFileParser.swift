@@ -1,0 +1,203 @@
+import Foundation
+
+/// Reads the plain-text intent format (documented with a full example in `Intents/README.md`):
+///
+/// ```text
+/// intent: kfz-wunschkennzeichen
+/// title: Wunschkennzeichen reservieren
+/// related: kfz-neuzulassung
+/// examples:
+///   Wie reserviere ich ein Wunschkennzeichen?
+/// examples.en:
+///   How do I reserve a personalised number plate?
+/// answer:
+///   Reservieren Sie online: [Reservierung]({{zulassung.appointments}})
+/// answer.kosten:
+///   Die Reservierung kostet zum Beispiel 12,80 Euro.
+/// ```
+///
+/// Keys start in the first column; the lines of a block (`examples`, `answer…`) are indented.
+/// Lines starting with `#` are comments. A key may carry a language (`.en`); without one it
+/// is German. Errors name the file and line.
+struct IntentFileParser {
+    struct Parsed {
+        var intents: [Intent] = []
+        var followUps: [FollowUpTopic] = []
+    }
+
+    let file: String
+    let facts: InstallationFacts
+
+    private enum Header { case intent, followUp }
+
+    private struct Draft {
+        var header: Header
+        var id: String
+        var line: Int
+        var titles: [ChatLanguage: String] = [:]
+        var examples: [Intent.Example] = []
+        var answers: [ChatLanguage: String] = [:]
+        var subAnswers: [String: [ChatLanguage: String]] = [:]
+        var related: [String] = []
+        var seenKeys: Set<String> = []
+    }
+
+    private struct Block {
+        var key: String
+        var line: Int
+        var lines: [(text: String, line: Int)] = []
+    }
+
+    func parse(_ text: String) throws -> Parsed {
+        var parsed = Parsed()
+        var draft: Draft?
+        var block: Block?
+
+        func error(_ line: Int, _ message: String) -> IntentFileError { IntentFileError(file: file, line: line, message) }
+
+        func closeBlock() throws {
+            guard let open = block else { return }
+            block = nil
+            guard var current = draft else { return }
+            let (name, language) = try split(key: open.key, line: open.line)
+            if name == "examples" {
+                for entry in open.lines {
+                    let example = entry.text.trimmingCharacters(in: .whitespaces)
+                    if example.isEmpty { continue }
+                    let cleaned = example.hasPrefix("- ") ? String(example.dropFirst(2)) : example
+                    current.examples.append(Intent.Example(text: cleaned, language: language, file: file, line: entry.line))
+                }
+            } else {
+                let body = try markdownBody(open)
+                if body.isEmpty { throw error(open.line, "\"\(open.key)\" is empty") }
+                if name == "answer" {
+                    current.answers[language] = body
+                } else {
+                    let topic = String(name.dropFirst("answer.".count))
+                    current.subAnswers[topic, default: [:]][language] = body
+                }
+            }
+            draft = current
+        }
+
+        func closeDraft() throws {
+            try closeBlock()
+            guard let finished = draft else { return }
+            draft = nil
+            guard finished.titles[.german] != nil else { throw error(finished.line, "\(finished.id): missing \"title:\"") }
+            switch finished.header {
+            case .intent:
+                guard finished.answers[.german] != nil else { throw error(finished.line, "\(finished.id): missing \"answer:\"") }
+                parsed.intents.append(Intent(
+                    id: finished.id, titles: finished.titles, examples: finished.examples, answers: finished.answers,
+                    subAnswers: finished.subAnswers, related: finished.related, file: file, line: finished.line))
+            case .followUp:
+                parsed.followUps.append(FollowUpTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
+                                                      file: file, line: finished.line))
+            }
+        }
+
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            let line = String(raw)
+            if line.hasPrefix("#") { continue }
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                block?.lines.append(("", number))
+                continue
+            }
+            if line.first == " " || line.first == "\t" {
+                guard block != nil else {
+                    throw error(number, "indented line outside a block: put it under \"examples:\" or \"answer:\"")
+                }
+                block!.lines.append((line, number))
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw error(number, "expected \"key: value\" (e.g. \"title: …\") or an indented line of a block")
+            }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            try closeBlock()
+
+            if key == "intent" || key == "followup" {
+                try closeDraft()
+                guard value.range(of: "^[a-z0-9][a-z0-9-]{0,79}$", options: .regularExpression) != nil else {
+                    throw error(number, "an id uses lower-case letters, digits and '-' (e.g. \"kfz-neuzulassung\"), got \"\(value)\"")
+                }
+                draft = Draft(header: key == "intent" ? .intent : .followUp, id: value, line: number)
+                continue
+            }
+            guard var current = draft else {
+                throw error(number, "\"\(key):\" before any \"intent:\" line")
+            }
+            let (name, language) = try split(key: key, line: number)
+            guard current.seenKeys.insert(key).inserted else { throw error(number, "\"\(key)\" appears twice in \(current.id)") }
+            switch name {
+            case "title":
+                guard !value.isEmpty else { throw error(number, "the title is empty") }
+                current.titles[language] = value
+            case "related" where language == .german && current.header == .intent:
+                current.related = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case "examples":
+                guard value.isEmpty else { throw error(number, "put the examples on indented lines below \"\(key):\"") }
+                block = Block(key: key, line: number)
+            case "answer" where current.header == .intent, _ where name.hasPrefix("answer.") && current.header == .intent:
+                guard name.range(of: "^answer(\\.[a-z0-9-]+)?$", options: .regularExpression) != nil else {
+                    throw error(number, "unknown key \"\(key)\"")
+                }
+                block = Block(key: key, line: number)
+                if !value.isEmpty { block!.lines.append(("  " + value, number)) }
+            default:
+                throw error(number, "unknown key \"\(key)\" (known: title, related, examples, answer, answer.<thema>, each with .en for English)")
+            }
+            draft = current
+        }
+        try closeDraft()
+        return parsed
+    }
+
+    /// "answer.kosten.en" -> ("answer.kosten", .english).
+    private func split(key: String, line: Int) throws -> (String, ChatLanguage) {
+        var parts = key.split(separator: ".").map(String.init)
+        var language = ChatLanguage.german
+        if parts.count > 1, let last = parts.last, last.count == 2 {
+            guard let known = ChatLanguage(rawValue: last) else {
+                throw IntentFileError(file: file, line: line, "unknown language \"\(last)\" in \"\(key)\" (known: de, en)")
+            }
+            language = known
+            parts.removeLast()
+        }
+        return (parts.joined(separator: "."), language)
+    }
+
+    /// The block's lines without their common indentation, trailing blank lines dropped,
+    /// installation facts filled in.
+    private func markdownBody(_ block: Block) throws -> String {
+        var lines = block.lines
+        while let last = lines.last, last.text.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        let indent = lines.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { $0.text.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
+        var result: [String] = []
+        for entry in lines {
+            let text = entry.text.count >= indent ? String(entry.text.dropFirst(indent)) : ""
+            result.append(try facts.fill(text, file: file, line: entry.line))
+        }
+        return result.joined(separator: "\n")
+    }
+}
+
+/// A problem in an intent or synonym file: `Intents/kfz.intent:14: …`.
+public struct IntentFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let message: String
+
+    public init(file: String, line: Int?, _ message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import TextAnalysis
+
+/// The in-memory matcher built from a catalog: per language, a text pipeline over the
+/// catalog's vocabulary and a linear model over its examples. Built once per load, never
+/// changed; a reload builds a new one and swaps it in whole.
+///
+/// ```swift
+/// let index = IntentIndex(catalog: catalog)
+/// let match = index.match("Wie melde ich mein Auto an?")
+/// match.best?.intent    // "kfz-neuzulassung"
+/// ```
+public final class IntentIndex: Sendable {
+    public let catalog: IntentCatalog
+    let languages: [ChatLanguage: LanguageIndex]
+    /// Softmax temperature, relative to the model's reference score: turns margins into
+    /// probabilities.
+    /// Chosen with `intents test` on held-out and out-of-scope questions (bench/data).
+    static let temperature: Float = 0.05
+    /// A best score at this share of the reference score counts as full-strength evidence.
+    static let fullStrength: Float = 0.4
+
+    struct LanguageIndex: Sendable {
+        let pipeline: TextPipeline
+        let model: LinearModel
+        /// Class ids: intents first, then follow-up topics.
+        let labels: [String]
+        let intentCount: Int
+        /// Only the follow-up topics: tells which topic a question asks about.
+        let topicModel: LinearModel?
+        let topicLabels: [String]
+    }
+
+    /// `extraVocabulary`: further texts whose words should count as known (public articles).
+    public init(catalog: IntentCatalog, extraVocabulary: [String] = []) {
+        self.catalog = catalog
+        intentsByID = Dictionary(catalog.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var languages: [ChatLanguage: LanguageIndex] = [:]
+        for language in ChatLanguage.allCases {
+            let intents = catalog.intents.filter { intent in intent.examples.contains { $0.language == language } }
+            guard !intents.isEmpty else { continue }
+            let topics = catalog.followUps.filter { topic in topic.examples.contains { $0.language == language } }
+            var corpus: [String] = []
+            for intent in intents {
+                corpus.append(intent.title(language))
+                corpus += intent.examples.filter { $0.language == language }.map(\.text)
+                corpus.append(AnswerMarkdown.plainText(intent.answer(language)))
+            }
+            for topic in topics { corpus += topic.examples.filter { $0.language == language }.map(\.text) }
+            if language == .german { corpus += extraVocabulary }
+            let analyzer = Analyzer(language: language)
+            let synonyms = language == .german ? catalog.synonyms : SynonymTable()
+            let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus)
+
+            var examples: [LinearModel.Example] = []
+            var topicExamples: [LinearModel.Example] = []
+            for (label, intent) in intents.enumerated() {
+                for example in intent.examples where example.language == language {
+                    examples.append(.init(features: Features.extract(pipeline.analyze(example.text)), label: label))
+                }
+            }
+            for (offset, topic) in topics.enumerated() {
+                for example in topic.examples where example.language == language {
+                    let features = Features.extract(pipeline.analyze(example.text))
+                    examples.append(.init(features: features, label: intents.count + offset))
+                    topicExamples.append(.init(features: features, label: offset))
+                }
+            }
+            let model = LinearModel(examples: examples, classCount: intents.count + topics.count)
+            let topicModel = topics.count > 1 ? LinearModel(examples: topicExamples, classCount: topics.count) : nil
+            languages[language] = LanguageIndex(pipeline: pipeline, model: model, labels: intents.map(\.id) + topics.map(\.id),
+                                                intentCount: intents.count, topicModel: topicModel, topicLabels: topics.map(\.id))
+        }
+        self.languages = languages
+    }
+
+    public var intentCount: Int { catalog.intents.count }
+    public var availableLanguages: [ChatLanguage] { ChatLanguage.allCases.filter { languages[$0] != nil } }
+
+    public func intent(_ id: String) -> Intent? { intentsByID[id] }
+    private let intentsByID: [String: Intent]
+
+    /// Matches one question. `language` nil: the language whose vocabulary covers the
+    /// question better (German on a tie).
+    public func match(_ text: String, language requested: ChatLanguage? = nil) -> IntentMatch {
+        if let requested, let index = languages[requested] {
+            return match(index.pipeline.analyze(text), index: index, language: requested)
+        }
+        guard let german = languages[.german] else {
+            guard let (language, index) = languages.first else {
+                return IntentMatch(language: requested ?? .german, ranked: [], followUp: nil, topic: nil, coverage: 0, contentWords: 0, strength: 0)
+            }
+            return match(index.pipeline.analyze(text), index: index, language: language)
+        }
+        let germanText = german.pipeline.analyze(text)
+        // Without a requested language: English only when its vocabulary explains the
+        // question clearly better.
+        // A question German explains fully (every content word known) is German.
+        let clearlyGerman = germanText.coverage >= 1 && germanText.terms.contains { $0.kind == .stopword || $0.kind == .known }
+        if !clearlyGerman, let english = languages[.english] {
+            let englishText = english.pipeline.analyze(text)
+            if Self.evidence(englishText) > Self.evidence(germanText) {
+                return match(englishText, index: english, language: .english)
+            }
+        }
+        return match(germanText, index: german, language: .german)
+    }
+
+    private static func evidence(_ analyzed: AnalyzedText) -> Double {
+        var known = 0, stopwords = 0
+        for term in analyzed.terms {
+            if term.kind == .known { known += 1 } else if term.kind == .stopword { stopwords += 1 }
+        }
+        return Double(known) + 0.5 * Double(stopwords) + analyzed.coverage
+    }
+
+    func match(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
+        let features = Features.extract(analyzed)
+        let vector = index.model.vector(features)
+        var scores = [Float](repeating: 0, count: index.labels.count)
+        index.model.scores(vector, into: &scores)
+        let reference = index.model.referenceScore
+        let probabilities = Self.softmax(scores, temperature: Self.temperature * reference)
+        let order = Self.topIndices(probabilities, count: 4)
+        var ranked: [IntentMatch.Candidate] = []
+        var followUp: IntentMatch.Candidate?
+        for position in order.prefix(4) {
+            let candidate = IntentMatch.Candidate(intent: index.labels[position], probability: Double(probabilities[position]),
+                                                  score: Double(scores[position] / reference))
+            if position < index.intentCount { ranked.append(candidate) } else if followUp == nil && ranked.isEmpty { followUp = candidate }
+        }
+        var topic: IntentMatch.Candidate?
+        if let topicModel = index.topicModel {
+            // Only the words a topic knows count: "kostet" in a long question still names costs.
+            let topicVector = topicModel.vector(features, countingUnknown: false)
+            var topicScores = [Float](repeating: 0, count: index.topicLabels.count)
+            topicModel.scores(topicVector, into: &topicScores)
+            if let best = topicScores.indices.max(by: { topicScores[$0] < topicScores[$1] }), topicScores[best] > 0 {
+                topic = .init(intent: index.topicLabels[best], probability: Double(min(1, topicScores[best])), score: Double(topicScores[best]))
+            }
+        } else if index.topicLabels.count == 1 {
+            topic = followUp
+        }
+        let best = order.first.map { scores[$0] } ?? 0
+        let strength = Double(min(1, max(0, best / (Self.fullStrength * reference))))
+        return IntentMatch(language: language, ranked: ranked, followUp: followUp, topic: topic,
+                           coverage: analyzed.coverage, contentWords: analyzed.contentWords, strength: strength, analyzed: analyzed)
+    }
+
+    /// The indices of the `count` largest values, largest first (a partial selection: the
+    /// full sort of hundreds of classes showed up in profiles).
+    static func topIndices(_ values: [Float], count: Int) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for index in values.indices {
+            let value = values[index]
+            if top.count == count, let last = top.last, values[last] >= value { continue }
+            var position = top.count
+            while position > 0 && values[top[position - 1]] < value { position -= 1 }
+            top.insert(index, at: position)
+            if top.count > count { top.removeLast() }
+        }
+        return top
+    }
+
+    static func softmax(_ scores: [Float], temperature: Float) -> [Float] {
+        guard let maximum = scores.max() else { return [] }
+        var exps = scores.map { expf(($0 - maximum) / temperature) }
+        let sum = exps.reduce(0, +)
+        for index in exps.indices { exps[index] /= sum }
+        return exps
+    }
+}
+
+/// What the matcher made of one question.
+public struct IntentMatch: Sendable {
+    public struct Candidate: Sendable, Equatable {
+        public var intent: String
+        public var probability: Double
+        /// The model's score relative to its reference score (1: as strong as a typical
+        /// training example).
+        public var score: Double
+    }
+
+    public var language: ChatLanguage
+    /// The most likely intents, best first.
+    public var ranked: [Candidate]
+    /// Set when the question is best read as a follow-up ("Und was kostet das?").
+    public var followUp: Candidate?
+    /// The follow-up topic the question mentions, if any ("kosten" in "Was kostet ein
+    /// Wunschkennzeichen?"), with its strength (0…1).
+    public var topic: Candidate?
+    /// How much of the question's content the vocabulary understood (0…1).
+    public var coverage: Double
+    public var contentWords: Int
+    /// How strong the best score is compared with what training examples score (0…1).
+    public var strength: Double
+    /// The analysis the match was made from (for `intents explain`).
+    public var analyzed: AnalyzedText? = nil
+
+    public var best: Candidate? { ranked.first }
+
+    /// The best intent's probability, discounted by how much of the question was understood
+    /// and by how weak the evidence is.
+    public var confidence: Double {
+        guard let best else { return 0 }
+        return best.probability * certainty
+    }
+
+    /// The discount applied to probabilities: coverage of the question times strength.
+    public var certainty: Double {
+        (contentWords == 0 ? 0.5 : coverage) * strength
+    }
+}

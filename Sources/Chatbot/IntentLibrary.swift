@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Holds the active intent index and replaces it on reload (SIGHUP, or a changed file in
+/// the intents directory). A failed reload keeps the last good index and reports the error
+/// through the log and `status`.
+///
+/// ```swift
+/// let library = IntentLibrary(directory: intentsURL, facts: facts, logger: logger)
+/// library.reload()
+/// let index = library.index
+/// ```
+public final class IntentLibrary: Sendable {
+    public struct Status: Sendable, Codable, Equatable {
+        public var directory: String
+        public var intents: Int
+        public var followUps: Int
+        public var synonyms: Int
+        public var languages: [String]
+        public var files: [String]
+        public var loadedAt: Date?
+        public var buildMilliseconds: Double
+        public var lastAttemptAt: Date?
+        /// The error of the last attempt, if it failed (the previous set stays active).
+        public var lastError: String?
+        public var reloads: Int
+    }
+
+    public let directory: URL
+    private let facts: InstallationFacts
+    private let extraVocabulary: @Sendable () -> [String]
+    private let logger: Logger
+    private let state: Mutex<(index: IntentIndex, status: Status)>
+    private let reloading = Mutex<Void>(())
+    private let watching = Atomic<Bool>(false)
+
+    public init(directory: URL, facts: InstallationFacts, extraVocabulary: @escaping @Sendable () -> [String] = { [] }, logger: Logger) {
+        self.directory = directory
+        self.facts = facts
+        self.extraVocabulary = extraVocabulary
+        self.logger = logger
+        let empty = IntentIndex(catalog: IntentCatalog(intents: []))
+        state = Mutex((empty, Status(directory: directory.path, intents: 0, followUps: 0, synonyms: 0, languages: [], files: [],
+                                     loadedAt: nil, buildMilliseconds: 0, lastAttemptAt: nil, lastError: nil, reloads: 0)))
+    }
+
+    /// The active index; a reload never changes an index already handed out.
+    public var index: IntentIndex { state.withLock { $0.index } }
+    public var status: Status { state.withLock { $0.status } }
+
+    /// Loads the directory and swaps the new index in; on error keeps the active one.
+    /// Returns the error, if any.
+    @discardableResult
+    public func reload() -> IntentFileError? {
+        reloading.withLock { _ in
+            let clock = ContinuousClock()
+            let started = clock.now
+            let attempt = Date()
+            do {
+                let catalog = try IntentCatalog.load(directory: directory, facts: facts)
+                let index = IntentIndex(catalog: catalog, extraVocabulary: extraVocabulary())
+                let elapsed = clock.now - started
+                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                state.withLock { state in
+                    state.index = index
+                    state.status = Status(
+                        directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
+                        synonyms: catalog.synonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
+                        loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
+                        reloads: state.status.reloads + 1)
+                }
+                logger.info("intents loaded", metadata: [
+                    "intents": .stringConvertible(catalog.intents.count), "files": .stringConvertible(catalog.files.count),
+                    "ms": .string(String(format: "%.0f", milliseconds)),
+                ])
+                return nil
+            } catch {
+                let failure = error as? IntentFileError ?? IntentFileError(file: directory.path, line: nil, "\(error)")
+                state.withLock { state in
+                    state.status.lastAttemptAt = attempt
+                    state.status.lastError = failure.description
+                }
+                logger.error("intents not loaded, keeping the previous set", metadata: ["error": .string(failure.description)])
+                return failure
+            }
+        }
+    }
+
+    /// Polls the directory every `interval` and reloads when a file was added, removed or
+    /// changed. Polling needs no platform API and costs a directory listing per interval.
+    public func startWatching(interval: Duration = .seconds(2)) {
+        guard !watching.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let thread = Thread { [self] in
+            var last = fingerprint()
+            while watching.load(ordering: .acquiring) {
+                Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+                let current = fingerprint()
+                if current != last {
+                    last = current
+                    // Let an editor finish writing before reading.
+                    Thread.sleep(forTimeInterval: 0.2)
+                    last = fingerprint()
+                    logger.info("intents directory changed, reloading")
+                    reload()
+                }
+            }
+        }
+        thread.name = "intents-watch"
+        thread.start()
+    }
+
+    public func stopWatching() {
+        watching.store(false, ordering: .releasing)
+    }
+
+    private func fingerprint() -> [String] {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
+        return names.sorted().compactMap { name in
+            guard name.hasSuffix(".\(IntentCatalog.fileExtension)") || name == IntentCatalog.synonymsFileName else { return nil }
+            let attributes = try? manager.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            return "\(name)|\(modified)|\(size)"
+        }
+    }
+}

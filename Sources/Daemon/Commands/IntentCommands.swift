@@ -1,0 +1,253 @@
+import ArgumentParser
+import Chatbot
+import Foundation
+
+/// `kreishausd intents check|test|eval`: the admin's tools for the chatbot's knowledge.
+struct IntentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intents", abstract: "Chatbot-Wissen prüfen, testen und bewerten.",
+        subcommands: [Check.self, Test.self, Eval.self, Explain.self, Export.self])
+
+    /// Loads the configured intents directory, or reports the first error.
+    static func loadCatalog(_ options: ConfigOptions, directory: String?) throws -> (Configuration, IntentCatalog) {
+        let configuration = try options.load()
+        let path = directory ?? configuration.chatbot.intentsDirectory
+        do {
+            return (configuration, try IntentCatalog.load(directory: URL(fileURLWithPath: path), facts: configuration.installationFacts))
+        } catch let error as IntentFileError {
+            throw CommandFailure("Fehler in den Intents: \(error)")
+        }
+    }
+
+    static func policy(_ configuration: Configuration) -> DecisionPolicy {
+        DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold)
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prüft die Intent-Dateien: Fehler, doppelte IDs und Beispiele, zu wenige Beispiele, unbekannte verwandte Intents, verwechselte Paare.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @Option(name: .long, help: "Mindestzahl deutscher Beispiele je Intent.") var minExamples = 5
+
+        func run() throws {
+            try reporting {
+                let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                var findings = catalog.lint(minimumExamples: minExamples).map(\.description)
+                let report = EvaluationReport.crossValidate(catalog: catalog, folds: 5, policy: IntentsCommand.policy(configuration))
+                for pair in report.confusedPairs(limit: 50) where pair.count >= 2 {
+                    findings.append("Kreuzvalidierung verwechselt \(pair.expected) mit \(pair.predicted) (\(pair.count)×)")
+                }
+                say("\(catalog.intents.count) Intents, \(catalog.followUps.count) Nachfragethemen, \(catalog.synonyms.count) Synonyme aus \(catalog.files.count) Dateien.")
+                if findings.isEmpty {
+                    say("Keine Beanstandungen.")
+                } else {
+                    for finding in findings { say("  \(finding)") }
+                    say("\(findings.count) Beanstandungen.")
+                    throw ExitCode.failure
+                }
+            }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Kreuzvalidierung über die Beispiele, optional mit einer beschrifteten Testdatei (JSON Lines).")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @Option(name: .long, help: "Anzahl der Teilmengen (k).") var folds = 5
+        @Flag(name: .long, help: "Fragen der Testdatei zeigen, die nicht wie erwartet behandelt wurden.") var showMisses = false
+        @Argument(help: "Testdatei: je Zeile {\"text\": \"…\", \"intent\": \"…\"}; intent null oder \"oos\" heißt: nicht im Katalog.")
+        var file: String?
+
+        func run() throws {
+            try reporting {
+                guard (2...20).contains(folds) else { throw CommandFailure("--folds: 2 bis 20") }
+                let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                let policy = IntentsCommand.policy(configuration)
+                say("Kreuzvalidierung (\(folds)-fach) über \(catalog.intents.count) Intents:")
+                let report = EvaluationReport.crossValidate(catalog: catalog, folds: folds, policy: policy)
+                print(report, perIntent: true)
+                if let file {
+                    let cases = try LabelledQuestions.read(file)
+                    let unknown = Set(cases.compactMap(\.expected)).subtracting(catalog.intents.map(\.id))
+                    if !unknown.isEmpty { throw CommandFailure("\(file): unbekannte Intents: \(unknown.sorted().joined(separator: ", "))") }
+                    say("\nTestdatei \(file) (\(cases.count) Fragen):")
+                    let index = IntentIndex(catalog: catalog)
+                    let tested = EvaluationReport.evaluate(index: index, cases: cases, policy: policy)
+                    print(tested, perIntent: false)
+                    if showMisses {
+                        say("  Nicht wie erwartet:")
+                        for miss in tested.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
+                    }
+                }
+            }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Zeigt, wie eine Frage verstanden wird: Wörter, Kandidaten, Nachfragethema, Entscheidung.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @Option(name: .long, help: "Sprache: de oder en (Standard: erkennen).") var language: String?
+        @Argument(help: "Die Frage.") var question: [String]
+
+        func run() throws {
+            try reporting {
+                let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                let chosen = try language.map { code -> ChatLanguage in
+                    guard let known = ChatLanguage(rawValue: code) else { throw CommandFailure("--language: de oder en") }
+                    return known
+                }
+                let index = IntentIndex(catalog: catalog)
+                let match = index.match(question.joined(separator: " "), language: chosen)
+                say("Sprache: \(match.language.rawValue)")
+                if let analyzed = match.analyzed {
+                    let terms = analyzed.terms.map { term -> String in
+                        switch term.kind {
+                        case .known: term.stem
+                        case .compoundPart: "\(term.stem) (Teil von \(term.source))"
+                        case .corrected: "\(term.stem) (korrigiert aus \(term.source))"
+                        case .compoundHead: "\(term.stem) (Wortende von \(term.source))"
+                        case .unknown: "\(term.stem) (unbekannt)"
+                        case .stopword: "\(term.stem) (Füllwort)"
+                        case .other: term.stem
+                        }
+                    }
+                    say("Wörter: \(terms.joined(separator: ", "))")
+                }
+                say("Verstanden: \(String(format: "%.0f %%", match.coverage * 100)) von \(match.contentWords) Inhaltswörtern")
+                for candidate in match.ranked.prefix(3) {
+                    say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
+                }
+                if let followUp = match.followUp { say("Nachfrage: \(followUp.intent) (\(String(format: "%.3f", followUp.probability)))") }
+                if let topic = match.topic { say("Thema der Frage: \(topic.intent) (\(String(format: "%.3f", topic.probability)))") }
+                say("Sicherheit: \(String(format: "%.3f", match.confidence)) → \(IntentsCommand.policy(configuration).decide(match))")
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Gibt die Beispielfragen als JSON Lines aus ({\"text\": …, \"intent\": …}), z. B. als Trainingsdaten für intents eval.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @Option(name: .long, help: "Sprache: de oder en.") var language = "de"
+
+        func run() throws {
+            try reporting {
+                guard let chosen = ChatLanguage(rawValue: language) else { throw CommandFailure("--language: de oder en") }
+                let (_, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                for intent in catalog.intents {
+                    for example in intent.examples where example.language == chosen {
+                        let data = try JSONSerialization.data(withJSONObject: ["text": example.text, "intent": intent.id], options: [.sortedKeys])
+                        say(String(decoding: data, as: UTF8.self))
+                    }
+                }
+            }
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bewertet die Erkennung auf beliebigen beschrifteten Daten: trainiert auf --train, misst auf --test.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Trainingsdaten (JSON Lines: {\"text\": \"…\", \"intent\": \"…\"}).") var train: String
+        @Option(name: .long, help: "Testdaten (JSON Lines; intent null oder \"oos\": nicht im Katalog).") var test: String
+        @Option(name: .long, help: "Sprache der Daten: de oder en.") var language: String = "de"
+        @Flag(name: .long, help: "Ausgabe als JSON.") var json = false
+
+        func run() throws {
+            try reporting {
+                guard let chosen = ChatLanguage(rawValue: language) else { throw CommandFailure("--language: de oder en") }
+                let configuration = try options.load()
+                let trainingCases = try LabelledQuestions.read(train)
+                let cases = try LabelledQuestions.read(test)
+                var examples: [String: [Intent.Example]] = [:]
+                var order: [String] = []
+                for (number, item) in trainingCases.enumerated() {
+                    guard let intent = item.expected else { continue }  // out-of-scope training lines teach nothing here
+                    if examples[intent] == nil { order.append(intent) }
+                    examples[intent, default: []].append(Intent.Example(text: item.text, language: chosen, file: train, line: number + 1))
+                }
+                guard !order.isEmpty else { throw CommandFailure("\(train): keine Trainingsbeispiele") }
+                let intents = order.map { id in
+                    Intent(id: id, titles: [.german: id], examples: examples[id]!, answers: [.german: id], subAnswers: [:], related: [],
+                           file: train, line: examples[id]![0].line)
+                }
+                let clock = ContinuousClock()
+                var index: IntentIndex?
+                let buildTime = clock.measure { index = IntentIndex(catalog: IntentCatalog(intents: intents)) }
+                let report = EvaluationReport.evaluate(index: index!, cases: cases, policy: IntentsCommand.policy(configuration), language: chosen)
+                if json {
+                    let object: [String: Any] = [
+                        "intents": intents.count, "train": trainingCases.count, "test": cases.count,
+                        "in_scope_accuracy": report.inScopeAccuracy, "top1_accuracy": report.topOneAccuracy,
+                        "out_of_scope_recall": report.outOfScope == 0 ? NSNull() : report.outOfScopeRecall as Any,
+                        "macro_f1": report.macroF1, "latency_p50_us": report.latencyPercentile(50), "latency_p99_us": report.latencyPercentile(99),
+                        "build_seconds": Double(buildTime.components.attoseconds) / 1e18 + Double(buildTime.components.seconds),
+                    ]
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                    say(String(decoding: data, as: UTF8.self))
+                } else {
+                    say("\(intents.count) Intents, \(trainingCases.count) Trainings- und \(cases.count) Testfragen; Aufbau \(buildTime.formatted(.units(allowed: [.milliseconds])))")
+                    print(report, perIntent: false)
+                }
+            }
+        }
+    }
+}
+
+private func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+
+private func print(_ report: EvaluationReport, perIntent: Bool) {
+    say("  Treffer (bestes Intent, ohne Schwellen): \(percent(report.topOneAccuracy)) von \(report.inScope)")
+    say("  Genauigkeit im Katalog (richtig beantwortet): \(percent(report.inScopeAccuracy)); falsch beantwortet: \(report.answeredWrong)")
+    if report.outOfScope > 0 {
+        say("  Außerhalb des Katalogs erkannt (Rückfall): \(percent(report.outOfScopeRecall)) von \(report.outOfScope)")
+    }
+    say("  Makro-F1: \(String(format: "%.3f", report.macroF1))")
+    let total = max(1, report.total)
+    let rates = ["answer", "clarify", "fallback"].map { "\($0) \(percent(Double(report.decisions[$0] ?? 0) / Double(total)))" }
+    say("  Entscheidungen: \(rates.joined(separator: ", "))")
+    say("  Erkennungszeit: p50 \(String(format: "%.0f", report.latencyPercentile(50))) µs, p99 \(String(format: "%.0f", report.latencyPercentile(99))) µs")
+    if perIntent {
+        let recalls = report.recallPerIntent.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        say("  Trefferquote je Intent (schwächste zuerst):")
+        for (intent, recall) in recalls.prefix(15) { say("    \(intent): \(percent(recall))") }
+    }
+    let pairs = report.confusedPairs(limit: 10)
+    if !pairs.isEmpty {
+        say("  Häufigste Verwechslungen (erwartet → erkannt):")
+        for pair in pairs { say("    \(pair.expected) → \(pair.predicted): \(pair.count)") }
+    }
+}
+
+/// Labelled questions, one JSON object a line: `{"text": "...", "intent": "..."}`.
+enum LabelledQuestions {
+    static func read(_ path: String) throws -> [EvaluationReport.Case] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): Datei nicht lesbar") }
+        guard let text = String(validating: data, as: UTF8.self) else { throw CommandFailure("\(path): kein gültiges UTF-8") }
+        var cases: [EvaluationReport.Case] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+                  let question = object["text"] as? String else {
+                throw CommandFailure("\(path):\(index + 1): erwartet {\"text\": \"…\", \"intent\": \"…\"}")
+            }
+            let intent = object["intent"] as? String
+            if object["intent"] != nil, intent == nil, !(object["intent"] is NSNull) {
+                throw CommandFailure("\(path):\(index + 1): \"intent\" muss Text oder null sein")
+            }
+            cases.append(.init(text: question, expected: intent == "oos" ? nil : intent))
+        }
+        return cases
+    }
+}

@@ -1,0 +1,42 @@
+/// Function words that carry no topic: they still count as features (a classifier learns
+/// their weight), but they are never decompounded or typo-corrected, and they do not count
+/// when asking how much of a question the vocabulary understood.
+///
+/// The lists hold tokens as `Analyzer.tokens` produces them (folded, umlauts spelt plainly).
+public enum Stopwords {
+    public static func contains(_ token: String, language: Analyzer.Language) -> Bool {
+        switch language {
+        case .german: german.contains(token)
+        case .english: english.contains(token)
+        }
+    }
+
+    static let german: Set<String> = [
+        "aber", "alle", "allem", "allen", "aller", "alles", "als", "also", "am", "an", "ander", "andere", "anderen", "auch", "auf",
+        "aus", "bei", "beim", "bin", "bis", "bist", "bitte", "da", "dabei", "dafur", "damit", "dann", "dar", "daran", "darf",
+        "darum", "das", "dass", "dazu", "dein", "deine", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese",
+        "diesem", "diesen", "dieser", "dieses", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer",
+        "eines", "einfach", "er", "es", "etwas", "euch", "euer", "fur", "gibt", "geht", "gern", "gerne", "hab", "habe", "haben",
+        "hat", "hatte", "hatten", "hier", "hin", "ich", "ihm", "ihn", "ihnen", "ihr", "ihre", "im", "in", "ins", "ist",
+        "jetzt", "kann", "kannst", "konnen", "konnte", "man", "mein", "meine", "meinem", "meinen", "meiner", "meines",
+        "mich", "mir", "mit", "muss", "musst", "mussen", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "ohne", "schon",
+        "sein", "seine", "sich", "sie", "sind", "so", "soll", "sollte", "um", "und", "uns", "unser", "unsere", "vom", "von",
+        "vor", "war", "waren", "was", "weil", "welche", "welchen", "welcher", "welches", "wenn", "wer", "werde", "werden", "wie",
+        "will", "wir", "wird", "wo", "woher", "wohin", "wollen", "zu", "zum", "zur", "uber", "mal", "eigentlich", "genau",
+        "bzw", "wann", "warum", "wieso", "weshalb", "worden", "wurde", "wurden", "wurdest", "sei", "seid", "gewesen",
+        "hatte", "hattest", "kannst", "konnten", "mochte", "mochten", "musste", "mussten", "durfen", "darf", "sollen",
+        "solltest", "wollte", "wollten", "einmal", "immer", "wieder", "sehr", "viel", "viele", "mehr", "schon", "gibt's",
+        "wegen", "zwischen", "unter", "gegen", "seit", "wahrend", "trotz", "jemand", "jemanden", "etwa", "hier", "da",
+        "dies", "jene", "jener", "selbst", "sowie", "sondern", "denn", "also", "bereits", "gerade", "sonst", "dann",
+    ]
+
+    static let english: Set<String> = [
+        "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but", "by", "can",
+        "could", "did", "do", "does", "doing", "for", "from", "get", "got", "had", "has", "have", "having", "he", "her",
+        "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "let", "me", "my", "need", "no",
+        "not", "of", "on", "or", "our", "please", "she", "should", "so", "some", "than", "thanks", "that", "the", "their",
+        "them", "then", "there", "these", "they", "this", "to", "up", "us", "want", "was", "we", "were", "what", "when",
+        "where", "which", "who", "why", "will", "with", "would", "you", "your", "im", "dont", "cant", "there", "am", "is", "are", "was", "been", "do", "does", "did", "shall", "may", "might",
+        "must", "any", "each", "every", "very", "too", "also", "only", "own", "same", "such", "both", "more", "most",
+    ]
+}

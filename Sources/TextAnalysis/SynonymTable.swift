@@ -1,0 +1,97 @@
+import Foundation
+
+/// Colloquial words and abbreviations mapped to the words the knowledge base uses, from an
+/// admin-edited file. Each line names the canonical phrase, then its variants:
+///
+/// ```text
+/// # canonical = variant, variant, ...
+/// Führerschein = Lappen, Fleppe, Fahrerlaubnis
+/// Bürgergeld = Hartz IV, Hartz 4
+/// ```
+///
+/// Phrases are compared as analysed tokens, so case, umlaut spelling and hyphens do not
+/// matter. Applied to questions and examples alike, so both sides meet on the canonical words.
+public struct SynonymTable: Sendable, Equatable {
+    /// Variant token sequence -> canonical tokens.
+    private var replacements: [[String]: [String]] = [:]
+    private var longestVariant = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { replacements.isEmpty }
+    public var count: Int { replacements.count }
+
+    /// Parses the file text; `file` names it in errors.
+    public static func parse(_ text: String, file: String, analyzer: Analyzer = Analyzer(language: .german)) throws -> SynonymTable {
+        var table = SynonymTable()
+        var origin: [[String]: Int] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let sides = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard sides.count == 2 else {
+                throw TextAnalysisError(file: file, line: lineNumber, "expected \"Begriff = Variante, Variante\", found no \"=\"")
+            }
+            let canonical = analyzer.tokens(String(sides[0]))
+            guard !canonical.isEmpty else { throw TextAnalysisError(file: file, line: lineNumber, "the word before \"=\" is empty") }
+            let variants = sides[1].split(separator: ",").map { analyzer.tokens(String($0)) }.filter { !$0.isEmpty }
+            guard !variants.isEmpty else { throw TextAnalysisError(file: file, line: lineNumber, "no variants after \"=\"") }
+            for variant in variants where variant != canonical {
+                if let previous = origin[variant], table.replacements[variant] != canonical {
+                    throw TextAnalysisError(file: file, line: lineNumber,
+                                            "\"\(variant.joined(separator: " "))\" already stands for something else on line \(previous)")
+                }
+                origin[variant] = lineNumber
+                table.replacements[variant] = canonical
+                table.longestVariant = max(table.longestVariant, variant.count)
+            }
+        }
+        return table
+    }
+
+    /// Replaces every variant (longest match first) by its canonical tokens.
+    public func apply(_ tokens: [String]) -> [String] {
+        guard !replacements.isEmpty else { return tokens }
+        var result: [String] = []
+        result.reserveCapacity(tokens.count)
+        var index = 0
+        outer: while index < tokens.count {
+            for length in stride(from: min(longestVariant, tokens.count - index), through: 1, by: -1) {
+                if let canonical = replacements[Array(tokens[index..<index + length])] {
+                    result += canonical
+                    index += length
+                    continue outer
+                }
+            }
+            result.append(tokens[index])
+            index += 1
+        }
+        return result
+    }
+
+    /// Every canonical and variant token, so that typo tolerance knows them too.
+    public var words: Set<String> {
+        var words = Set<String>()
+        for (variant, canonical) in replacements {
+            words.formUnion(variant)
+            words.formUnion(canonical)
+        }
+        return words
+    }
+}
+
+/// A problem in an admin-edited text file, with its place.
+public struct TextAnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let message: String
+
+    public init(file: String, line: Int, _ message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(message)" }
+}

@@ -1,0 +1,112 @@
+/// The whole analysis for one language against one corpus: tokens, synonyms, stems, then,
+/// for words the corpus does not know, compound splitting and typo correction.
+///
+/// ```swift
+/// let pipeline = TextPipeline(analyzer: Analyzer(language: .german), synonyms: table, corpus: examples)
+/// pipeline.analyze("Wo bekomme ich einen neuen Lappen?").terms.map(\.stem)
+/// // ["wo", "bekomm", "ich", "ein", "neu", "fuhrerschein"]
+/// ```
+public struct TextPipeline: Sendable {
+    public let analyzer: Analyzer
+    public let synonyms: SynonymTable
+    public let vocabulary: Vocabulary
+
+    public init(analyzer: Analyzer, synonyms: SynonymTable = SynonymTable(), corpus: some Sequence<String>) {
+        self.analyzer = analyzer
+        self.synonyms = synonyms
+        var tokens: [String] = []
+        for text in corpus { tokens += synonyms.apply(analyzer.tokens(text)) }
+        tokens += synonyms.words.subtracting(tokens)
+        vocabulary = Vocabulary(tokens: tokens, analyzer: analyzer)
+    }
+
+    /// Analyses `text`. Known compounds also yield their known parts, so that a question with
+    /// the parts meets an example with the compound and the other way round.
+    public func analyze(_ text: String) -> AnalyzedText {
+        let tokens = synonyms.apply(analyzer.tokens(text))
+        var terms: [AnalyzedTerm] = []
+        terms.reserveCapacity(tokens.count + 4)
+        for token in tokens {
+            let isWord = token.unicodeScalars.contains { $0.properties.isAlphabetic }
+            if !isWord {
+                terms.append(AnalyzedTerm(stem: token, source: token, kind: .other))
+                continue
+            }
+            if Stopwords.contains(token, language: analyzer.language) {
+                terms.append(AnalyzedTerm(stem: analyzer.stem(token), source: token, kind: .stopword))
+                continue
+            }
+            let stem = analyzer.stem(token)
+            if vocabulary.contains(token: token) || vocabulary.contains(stem: stem) {
+                terms.append(AnalyzedTerm(stem: stem, source: token, kind: .known))
+                if token.count >= 10, let parts = vocabulary.compoundParts(of: token) {
+                    terms += parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
+                }
+            } else if let parts = vocabulary.compoundParts(of: token) {
+                terms += parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
+            } else if let corrected = vocabulary.correction(for: token) {
+                terms.append(AnalyzedTerm(stem: analyzer.stem(corrected), source: token, kind: .corrected))
+            } else if let head = vocabulary.compoundHead(of: token) {
+                terms.append(AnalyzedTerm(stem: head, source: token, kind: .compoundHead))
+            } else {
+                terms.append(AnalyzedTerm(stem: stem, source: token, kind: .unknown))
+            }
+        }
+        return AnalyzedText(terms: terms)
+    }
+}
+
+/// One term of an analysed text and how it was reached.
+public struct AnalyzedTerm: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A word the corpus uses.
+        case known
+        /// A known part of a compound word.
+        case compoundPart
+        /// An unknown word replaced by the nearest known one.
+        case corrected
+        /// The known last part of an otherwise unknown compound ("tonne" in "Biotonne").
+        case compoundHead
+        /// A content word the corpus does not know.
+        case unknown
+        /// A function word ("und", "the").
+        case stopword
+        /// Numbers and other non-words.
+        case other
+    }
+
+    public var stem: String
+    /// The token it came from.
+    public var source: String
+    public var kind: Kind
+}
+
+/// The terms of a text, with how much of its content the vocabulary understood.
+public struct AnalyzedText: Sendable, Equatable {
+    public var terms: [AnalyzedTerm]
+
+    /// Content words (not stopwords or numbers), counting a split compound once.
+    public var contentWords: Int {
+        var sources = Set<String>()
+        return terms.filter { $0.kind != .stopword && $0.kind != .other && sources.insert($0.source).inserted }.count
+    }
+
+    /// The share of content words that were known, split or corrected (a correction or a
+    /// compound's head alone counts for less: it is a guess); 0 when there are no content words.
+    public var coverage: Double {
+        var bySource: [String: Double] = [:]
+        for term in terms {
+            let value: Double
+            switch term.kind {
+            case .known, .compoundPart: value = 1
+            case .corrected: value = 0.75
+            case .compoundHead: value = 0.5
+            case .unknown: value = 0
+            case .stopword, .other: continue
+            }
+            bySource[term.source] = max(bySource[term.source] ?? 0, value)
+        }
+        guard !bySource.isEmpty else { return 0 }
+        return bySource.values.reduce(0, +) / Double(bySource.count)
+    }
+}

@@ -1,0 +1,243 @@
+/// The words a corpus (intent examples, answers, articles) uses, with two ways of reaching
+/// them from words it does not use: German compound splitting ("Müllabfuhrtermine" ->
+/// "müll", "abfuhr", "termin" when those occur) and typo tolerance (an unknown word maps to
+/// the nearest known word within edit distance 1, or 2 from eight letters on).
+///
+/// Typo lookup uses symmetric deletes: every known word is indexed under the hashes of its
+/// variants with up to its allowed number of letters deleted, so a lookup is a few binary
+/// searches, not a scan of the vocabulary.
+///
+/// ```swift
+/// let vocabulary = Vocabulary(tokens: analyzer.tokens(corpus), analyzer: analyzer)
+/// vocabulary.correction(for: "fuhrerschien")    // "fuhrerschein"
+/// vocabulary.compoundParts(of: "mullabfuhrtermine")    // ["mull", "abfuhr", "termin"]
+/// ```
+public final class Vocabulary: Sendable {
+    public let analyzer: Analyzer
+    /// Known tokens (folded, unstemmed) with their corpus frequency.
+    private let frequencies: [String: Int]
+    private let words: [[UInt8]]
+    /// The stems of the known tokens.
+    public let stems: Set<String>
+    /// (hash << 32 | word index), sorted: the symmetric-delete index.
+    private let deletes: [UInt64]
+
+    /// Words shorter than this are never corrected: too many neighbours.
+    static let minimumCorrectableLength = 4
+    /// Compound parts are at least this long ("amt" in "Ordnungsamt").
+    static let minimumPartLength = 3
+
+    public init(tokens: some Sequence<String>, analyzer: Analyzer) {
+        self.analyzer = analyzer
+        var frequencies: [String: Int] = [:]
+        for token in tokens { frequencies[token, default: 0] += 1 }
+        self.frequencies = frequencies
+        stems = Set(frequencies.keys.map(analyzer.stem))
+        let words = frequencies.keys.sorted().filter { Self.isCorrectable($0, language: analyzer.language) }.map { Array($0.utf8) }
+        self.words = words
+        var deletes: [UInt64] = []
+        for (index, word) in words.enumerated() {
+            for hash in Self.deleteHashes(of: word, upTo: Self.allowedDistance(length: word.count)) {
+                deletes.append(UInt64(hash) << 32 | UInt64(index))
+            }
+        }
+        deletes.sort()
+        // The same variant hash from one word (e.g. "aab" minus either "a") is stored once.
+        var unique: [UInt64] = []
+        unique.reserveCapacity(deletes.count)
+        for entry in deletes where unique.last != entry { unique.append(entry) }
+        deletes = unique
+        self.deletes = deletes
+    }
+
+    public var count: Int { frequencies.count }
+
+    public func contains(token: String) -> Bool { frequencies[token] != nil }
+
+    public func contains(stem: String) -> Bool { stems.contains(stem) }
+
+    static func isCorrectable(_ token: String, language: Analyzer.Language) -> Bool {
+        token.utf8.count >= minimumCorrectableLength && !Stopwords.contains(token, language: language)
+            && token.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+    }
+
+    /// 1 for words of four to seven letters, 2 from eight letters on.
+    static func allowedDistance(length: Int) -> Int { length >= 8 ? 2 : 1 }
+
+    // MARK: Typo tolerance
+
+    /// The nearest known word to an unknown `token`, or nil when none is close enough or the
+    /// token is itself known. Ties go to the more frequent word.
+    public func correction(for token: String) -> String? {
+        guard frequencies[token] == nil, Self.isCorrectable(token, language: analyzer.language) else { return nil }
+        let query = Array(token.utf8)
+        let allowed = Self.allowedDistance(length: query.count)
+        var best: (distance: Int, frequency: Int, word: Int)?
+        var seen = Set<Int>()
+        var hashes = Self.deleteHashes(of: query, upTo: allowed)
+        hashes.sort()
+        var previous: UInt32?
+        for hash in hashes {
+            if hash == previous { continue }
+            previous = hash
+            var low = lowerBound(UInt64(hash) << 32)
+            while low < deletes.count, deletes[low] >> 32 == UInt64(hash) {
+                let candidate = Int(deletes[low] & 0xFFFF_FFFF)
+                low += 1
+                guard seen.insert(candidate).inserted else { continue }
+                let word = words[candidate]
+                guard abs(word.count - query.count) <= allowed else { continue }
+                let distance = Self.editDistance(query, word, limit: allowed)
+                guard distance <= allowed else { continue }
+                let frequency = frequencies[String(decoding: word, as: UTF8.self)] ?? 0
+                if best == nil || distance < best!.distance || (distance == best!.distance && frequency > best!.frequency) {
+                    best = (distance, frequency, candidate)
+                }
+            }
+        }
+        return best.map { String(decoding: words[$0.word], as: UTF8.self) }
+    }
+
+    private func lowerBound(_ value: UInt64) -> Int {
+        var low = 0, high = deletes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if deletes[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Hashes of `word` and of every variant with up to `distance` (at most 2) bytes deleted,
+    /// computed without building the variants. May contain duplicates.
+    static func deleteHashes(of word: [UInt8], upTo distance: Int) -> [UInt32] {
+        let count = word.count
+        var result: [UInt32] = [hash(word, skipping: -1, -1)]
+        guard distance >= 1, count > 1 else { return result }
+        result.reserveCapacity(1 + count + (distance >= 2 ? count * (count - 1) / 2 : 0))
+        for first in 0..<count {
+            // Deleting one of a run of equal letters gives the same variant: hash it once.
+            if first > 0 && word[first] == word[first - 1] { continue }
+            result.append(hash(word, skipping: first, -1))
+        }
+        guard distance >= 2, count > 2 else { return result }
+        for first in 0..<count {
+            for second in (first + 1)..<count {
+                result.append(hash(word, skipping: first, second))
+            }
+        }
+        return result
+    }
+
+    static func hash(_ bytes: [UInt8], skipping first: Int, _ second: Int) -> UInt32 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for index in bytes.indices where index != first && index != second {
+            value ^= UInt64(bytes[index])
+            value &*= 0x100_0000_01b3
+        }
+        return UInt32(truncatingIfNeeded: value ^ (value >> 32))
+    }
+
+
+    /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), or
+    /// `limit + 1` as soon as it must exceed `limit`.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowMinimum = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    value = min(value, previousPrevious[j - 2] + 1)
+                }
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            if rowMinimum > limit { return limit + 1 }
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+        }
+        return previous[b.count]
+    }
+
+    // MARK: Compound splitting
+
+    /// The stems of the known parts that make up `token`, or nil when it does not split into
+    /// at least two known parts. German linking letters ("Ordnung-s-amt") are allowed
+    /// between parts; the last part may be inflected ("...termine").
+    public func compoundParts(of token: String) -> [String]? {
+        let letters = Array(token.unicodeScalars)
+        let count = letters.count
+        guard count >= 2 * Self.minimumPartLength, letters.allSatisfy({ $0.properties.isAlphabetic }) else { return nil }
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(letters[range])) }
+
+        // best[end]: fewest parts covering letters[0..<end], and where the last part starts.
+        var best = [(parts: Int, start: Int, term: String)?](repeating: nil, count: count + 1)
+        best[0] = (0, 0, "")
+        for end in Self.minimumPartLength...count {
+            for start in stride(from: end - Self.minimumPartLength, through: 0, by: -1) {
+                guard let before = best[start], !(start == 0 && end == count) else { continue }
+                guard let term = knownPart(text(start..<end), isLast: end == count) else { continue }
+                if best[end] == nil || before.parts + 1 < best[end]!.parts {
+                    best[end] = (before.parts + 1, start, term)
+                }
+            }
+        }
+        guard best[count] != nil else { return nil }
+        var parts: [(term: String, text: String)] = []
+        var end = count
+        while end > 0, let step = best[end] {
+            parts.append((step.term, text(step.start..<end)))
+            end = step.start
+        }
+        // A known part may itself be a compound ("müllabfuhr" in "Müllabfuhrtermine"): its
+        // parts count too, so that "Abfuhr" meets it.
+        var result: [String] = []
+        for part in parts.reversed() {
+            result.append(part.term)
+            if part.text.count >= 2 * Self.minimumPartLength, let inner = compoundParts(of: part.text) {
+                result += inner.filter { !result.contains($0) }
+            }
+        }
+        return result
+    }
+
+    /// The known head of a compound whose other parts are unknown: a German compound's last
+    /// part carries its meaning ("Biotonne" is a "Tonne"). At least four letters and half the
+    /// word; nil when there is none.
+    public func compoundHead(of token: String) -> String? {
+        let letters = Array(token.unicodeScalars)
+        let count = letters.count
+        guard count >= Self.minimumPartLength + 4, letters.allSatisfy({ $0.properties.isAlphabetic }) else { return nil }
+        for start in Self.minimumPartLength...(count - 4) where count - start >= (count + 1) / 2 {
+            if let head = knownPart(String(String.UnicodeScalarView(letters[start..<count])), isLast: true) { return head }
+        }
+        return nil
+    }
+
+    /// The stem a compound part stands for, if the vocabulary knows it. A part may carry a
+    /// linking "s"; the last part may be any inflection of a known word.
+    private func knownPart(_ part: String, isLast: Bool) -> String? {
+        if Stopwords.contains(part, language: analyzer.language) { return nil }
+        if frequencies[part] != nil || stems.contains(part) { return analyzer.stem(part) }
+        if !isLast, part.count > Self.minimumPartLength, part.hasSuffix("s") {
+            let stripped = String(part.dropLast())
+            if frequencies[stripped] != nil || stems.contains(stripped) { return analyzer.stem(stripped) }
+        }
+        if isLast {
+            let stem = analyzer.stem(part)
+            if stems.contains(stem) { return stem }
+            // A derived form of a known stem: "reservierung" after "reservieren" (stem "reservi").
+            let letters = Array(part)
+            for length in stride(from: letters.count - 1, through: max(5, letters.count - 5), by: -1) {
+                let prefix = String(letters[0..<length])
+                if stems.contains(prefix) { return prefix }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,141 @@
+@testable import Chatbot
+import Foundation
+import Testing
+
+@Suite struct IntentFileTests {
+    func parse(_ text: String, facts: InstallationFacts = IntentsFixture.facts) throws -> IntentFileParser.Parsed {
+        try IntentFileParser(file: "Intents/test.intent", facts: facts).parse(text)
+    }
+
+    func error(_ text: String) -> IntentFileError? {
+        do {
+            _ = try parse(text)
+            Issue.record("expected an error")
+        } catch let error as IntentFileError {
+            return error
+        } catch {
+            Issue.record("\(error)")
+        }
+        return nil
+    }
+
+    @Test func theFullFormatParses() throws {
+        let parsed = try parse(IntentsFixture.vehicles)
+        #expect(parsed.intents.map(\.id) == ["kfz-neuzulassung", "kfz-wunschkennzeichen", "kfz-umschreibung"])
+        let intent = parsed.intents[0]
+        #expect(intent.title(.german) == "Fahrzeug zulassen")
+        #expect(intent.title(.english) == "Registering a vehicle")
+        #expect(intent.related == ["kfz-wunschkennzeichen"])
+        #expect(intent.examples.filter { $0.language == .german }.count == 8)
+        #expect(intent.examples.filter { $0.language == .english }.map(\.text) == ["How do I register my car?", "register a vehicle"])
+        #expect(intent.examples[0].line == 7)
+        #expect(intent.answer(.german) == "Sie melden Ihr Fahrzeug bei der **Zulassungsstelle** an, Telefon 01234 5678-110.")
+        #expect(intent.subAnswer("unterlagen", .german) == "- Personalausweis\n- Zulassungsbescheinigung Teil II")
+        #expect(intent.subAnswer("kosten", .english) == "Eine Zulassung kostet zum Beispiel rund 30 Euro.")  // falls back to German
+        #expect(parsed.intents[1].title(.english) == "Wunschkennzeichen reservieren")
+        let topics = try parse(IntentsFixture.followUps).followUps
+        #expect(topics.map(\.id) == ["kosten", "unterlagen"])
+    }
+
+    @Test func errorsNameFileLineAndProblem() {
+        #expect(error("title: X\n")?.description == "Intents/test.intent:1: \"title:\" before any \"intent:\" line")
+        #expect(error("intent: a\ntitle: A\n  Wie?\n")?.line == 3)
+        #expect(error("intent: Großes Ding\n")?.message.contains("lower-case") == true)
+        #expect(error("intent: a\ntitle: A\nfarbe: rot\n")?.message.contains("unknown key \"farbe\"") == true)
+        #expect(error("intent: a\ntitle: A\nexamples:\n  x\n")?.message == "a: missing \"answer:\"")
+        #expect(error("intent: a\nexamples:\n  x\nanswer:\n  y\n")?.message == "a: missing \"title:\"")
+        #expect(error("intent: a\ntitle: A\ntitle: B\n")?.line == 3)
+        #expect(error("intent: a\ntitle: A\nanswer.fr:\n  Bonjour\n")?.message.contains("unknown language") == true)
+        let fact = error("intent: a\ntitle: A\nanswer:\n  Ruf an: {{zulassung.fax}}\n")
+        #expect(fact?.line == 4)
+        #expect(fact?.message.contains("unknown installation fact {{zulassung.fax}}") == true)
+        #expect(fact?.message.contains("zulassung.phone") == true)  // says what is known
+        #expect(error("intent: a\ntitle: A\nanswer:\n  {{offen\n")?.message.contains("without") == true)
+    }
+
+    @Test func catalogChecksSpanFiles() throws {
+        let duplicate = try IntentsFixture(files: ["a.intent": "intent: x\ntitle: X\nanswer:\n  a\n", "b.intent": "intent: x\ntitle: X\nanswer:\n  b\n"])
+        defer { duplicate.cleanUp() }
+        #expect(throws: IntentFileError(file: "\(duplicate.directory.lastPathComponent)/b.intent", line: 1,
+                                        "the intent id \"x\" is already used at \(duplicate.directory.lastPathComponent)/a.intent:1")) {
+            try duplicate.catalog()
+        }
+        let topic = try IntentsFixture(files: ["a.intent": "intent: x\ntitle: X\nanswer:\n  a\nanswer.kosten:\n  b\n"])
+        defer { topic.cleanUp() }
+        #expect(throws: IntentFileError.self) { try topic.catalog() }
+        let broken = try IntentsFixture(files: ["a.intent": "intent: x\n", "synonyms.txt": "ohne gleich\n"])
+        defer { broken.cleanUp() }
+        #expect(throws: IntentFileError.self) { try broken.catalog() }
+        let binary = try IntentsFixture(files: [:])
+        defer { binary.cleanUp() }
+        try Data([0x69, 0x6e, 0xff, 0xfe]).write(to: binary.directory.appendingPathComponent("x.intent"))
+        #expect((try? binary.catalog()) == nil)
+    }
+
+    @Test func lintFindsDoubtfulContent() throws {
+        let fixture = try IntentsFixture(files: ["a.intent": """
+            intent: a
+            title: A
+            related: b, fehlt
+            examples:
+              Wie geht das?
+              Wie geht das
+            answer:
+              a
+            intent: b
+            title: B
+            examples:
+              wie geht DAS
+            answer:
+              b
+            """])
+        defer { fixture.cleanUp() }
+        let findings = try fixture.catalog().lint(minimumExamples: 2).map(\.message)
+        #expect(findings.contains("a: related intent \"fehlt\" does not exist"))
+        #expect(findings.contains { $0.contains("repeats line 5") })
+        #expect(findings.contains { $0.contains("also stands in a") })
+        #expect(findings.contains("b: only 1 German examples (at least 2 recommended)"))
+        #expect(try IntentsFixture().catalog().lint(minimumExamples: 5).isEmpty)
+    }
+}
+
+@Suite struct AnswerMarkdownTests {
+    @Test func rendersTheSubsetAndEscapesEverythingElse() {
+        #expect(AnswerMarkdown.html("**Kosten:** ca. 30 €\n[Termin](https://example.de/t?a=1&b=2)")
+            == "<p><strong>Kosten:</strong> ca. 30 €<br><a href=\"https://example.de/t?a=1&amp;b=2\">Termin</a></p>")
+        #expect(AnswerMarkdown.html("- eins\n- zwei\n\n1. erst\n2. dann")
+            == "<ul><li>eins</li><li>zwei</li></ul><ol><li>erst</li><li>dann</li></ol>")
+        #expect(AnswerMarkdown.html("<script>alert(1)</script> & \"x\"")
+            == "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</p>")
+        #expect(!AnswerMarkdown.html("[klick](javascript:alert(1))").contains("href"))
+        #expect(!AnswerMarkdown.html("[x](//evil.example)").contains("href"))
+        #expect(AnswerMarkdown.html("[Anruf](tel:0123) [Mail](mailto:a@b.de) [Seite](/kontakt)").components(separatedBy: "href").count == 4)
+        #expect(AnswerMarkdown.html("*kursiv* und 2 * 3") == "<p><em>kursiv</em> und 2 * 3</p>")
+        #expect(AnswerMarkdown.plainText("Siehe [Seite](https://a.de) **jetzt**") == "Siehe Seite jetzt")
+    }
+}
+
+@Suite struct PersonalDataScrubberTests {
+    @Test func removesPersonalData() {
+        let cases: [(String, String)] = [
+            ("Meine Mail ist max.muster@example.org bitte", "Meine Mail ist [E-Mail] bitte"),
+            ("Ruf mich an: 0171 2345678", "Ruf mich an: [Telefon]"),
+            ("Tel +49 (7000) 12345-67", "Tel [Telefon]"),
+            ("IBAN DE89 3704 0044 0532 0130 00 für die Zahlung", "IBAN [IBAN] für die Zahlung"),
+            ("geboren am 03.04.1985", "geboren am [Datum]"),
+            ("geboren am 3. April 1985", "geboren am [Datum]"),
+            ("Mein Kennzeichen ist BC-AB 1234", "Mein Kennzeichen ist [Kennzeichen]"),
+            ("Aktenzeichen 32.1-456/2026 offen", "[Aktenzeichen] offen"),
+            ("Ich heiße Max Mustermann und habe eine Frage", "Ich heiße [Name] und habe eine Frage"),
+            ("mein Name ist Erika von Musterfrau, Führerschein weg", "mein Name ist [Name], Führerschein weg"),
+            ("My name is John Smith", "My name is [Name]"),
+            ("Kundennummer 98765432", "Kundennummer [Nummer]"),
+        ]
+        for (input, expected) in cases {
+            #expect(PersonalDataScrubber.scrub(input) == expected, "\(input)")
+        }
+        for unchanged in ["Wie melde ich mein Auto an?", "Was kostet ein Wunschkennzeichen, 12,80 Euro?", "Ich habe Fragen zur KFZ Zulassung"] {
+            #expect(PersonalDataScrubber.scrub(unchanged) == unchanged)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+@testable import Chatbot
+import Foundation
+import Testing
+
+@Suite struct MatcherTests {
+    let index: IntentIndex
+    let policy = DecisionPolicy()
+
+    init() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        index = IntentIndex(catalog: try fixture.catalog())
+    }
+
+    func decision(_ text: String, language: ChatLanguage? = nil) -> DecisionPolicy.Decision {
+        policy.decide(index.match(text, language: language))
+    }
+
+    @Test func questionsNotInTheFilesFindTheirIntent() {
+        let cases: [(String, String)] = [
+            ("wie kann ich meinen neuen Wagen anmelden", "kfz-neuzulassung"),
+            ("KFZ anmelden", "kfz-neuzulassung"),
+            ("Fuehrerschein verloren", "fuehrerschein-ersatz"),
+            ("FÜHRERSCHEIN GESTOHLEN", "fuehrerschein-ersatz"),
+            ("Fuhrerschein weg", "fuehrerschein-ersatz"),
+            ("führerschien verloren", "fuehrerschein-ersatz"),      // typo
+            ("Lappen verloren", "fuehrerschein-ersatz"),            // synonym
+            ("Wunschkennzeichenreservierung", "kfz-wunschkennzeichen"),  // compound
+            ("Müllabfuhrtermine", "abfall-kalender"),                // compound against "Müll Abfuhr Termin"
+            ("Nummernschild aussuchen", "kfz-wunschkennzeichen"),
+            ("I lost my driving licence", "fuehrerschein-ersatz"),
+            ("how can I register my car", "kfz-neuzulassung"),
+        ]
+        for (question, intent) in cases {
+            let match = index.match(question)
+            #expect(match.best?.intent == intent, "\(question): \(match.ranked)")
+            #expect(decision(question) == .answer(intent), "\(question): confidence \(match.confidence)")
+        }
+        #expect(index.match("how can I register my car").language == .english)
+        #expect(index.match("Wie melde ich mein Auto an?").language == .german)
+    }
+
+    @Test func outOfScopeFallsBack() {
+        for question in ["Wie wird das Wetter morgen?", "Wer hat das Fußballspiel gewonnen?", "Rezept für Apfelkuchen",
+                         "asdkjh qwezui", "xyzzy", "what is the weather tomorrow", "", "und oder aber", "123"] {
+            #expect(decision(question) == .fallback, "\(question): \(index.match(question).ranked.first.map { "\($0)" } ?? "")")
+        }
+    }
+
+    @Test func confidenceIsAProbabilityDiscountedByUnderstanding() {
+        let clear = index.match("Führerschein verloren")
+        #expect(clear.confidence > 0.8 && clear.confidence <= 1)
+        let half = index.match("Führerschein Quantenphysik Sternbild")
+        #expect(half.confidence < clear.confidence)
+        let sum = index.match("Auto").ranked.map(\.probability).reduce(0, +)
+        #expect(sum <= 1.0001)
+    }
+
+    @Test func closeCandidatesAreClarified() {
+        // "Auto" alone fits registering and re-registering alike.
+        guard case .clarify(let first, let second) = decision("Auto") else {
+            Issue.record("expected a clarify question, got \(decision("Auto")): \(index.match("Auto").ranked)")
+            return
+        }
+        #expect(Set([first, second]).isSubset(of: ["kfz-neuzulassung", "kfz-umschreibung", "kfz-wunschkennzeichen"]))
+    }
+
+    @Test func followUpsAndTopicsAreRecognised() {
+        let followUp = index.match("Und was kostet das?")
+        #expect(followUp.followUp?.intent == "kosten")
+        let topic = index.match("Was kostet ein Wunschkennzeichen?")
+        #expect(topic.best?.intent == "kfz-wunschkennzeichen")
+        #expect(topic.topic?.intent == "kosten")
+    }
+
+    @Test func crossValidationReportsRates() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        let report = EvaluationReport.crossValidate(catalog: try fixture.catalog(), folds: 3, policy: policy)
+        #expect(report.inScope == 37)
+        #expect(report.topOneAccuracy > 0.6)
+        #expect(report.decisions.values.reduce(0, +) == 37)
+        #expect(report.macroF1 > 0.5)
+        #expect(report.latencyPercentile(99) > 0)
+    }
+}
+
+@Suite struct LinearModelTests {
+    @Test func separatesClassesAndIsDeterministic() {
+        func example(_ words: [String], _ label: Int) -> LinearModel.Example {
+            var features = Features.Hashed()
+            for word in words { features.add(UInt64(truncatingIfNeeded: word.hashValue & 0xFFFF_FFFF) | 1 << 40, 1) }
+            return .init(features: features, label: label)
+        }
+        let examples = [
+            example(["auto", "anmelden"], 0), example(["auto", "zulassen"], 0), example(["wagen", "anmelden"], 0),
+            example(["auto", "abmelden"], 1), example(["wagen", "abmelden"], 1), example(["stilllegen"], 1),
+        ]
+        let first = LinearModel(examples: examples, classCount: 2)
+        let second = LinearModel(examples: examples, classCount: 2)
+        #expect(first.weights == second.weights)
+        var scores = [Float](repeating: 0, count: 2)
+        first.scores(first.vector(example(["auto", "abmelden"], 0).features), into: &scores)
+        #expect(scores[1] > scores[0])
+        first.scores(first.vector(example(["wagen", "zulassen"], 0).features), into: &scores)
+        #expect(scores[0] > scores[1])
+        first.scores(first.vector(example(["unbekannt"], 0).features), into: &scores)
+        #expect(scores == [0, 0])
+    }
+}

@@ -1,0 +1,118 @@
+import Testing
+import TextAnalysis
+
+@Suite struct VocabularyTests {
+    let german = Analyzer(language: .german)
+
+    func vocabulary(_ corpus: String...) -> Vocabulary {
+        Vocabulary(tokens: corpus.flatMap { german.tokens($0) }, analyzer: german)
+    }
+
+    @Test func compoundsSplitIntoKnownParts() {
+        let words = vocabulary("Wunschkennzeichen reservieren", "Wann kommt die Abfuhr?", "Termine der Müllabfuhr", "Ordnung", "Müll")
+        #expect(words.compoundParts(of: "wunschkennzeichenreservierung") == [german.stem("wunschkennzeichen"), german.stem("reservieren")])
+        let parts = words.compoundParts(of: german.tokens("Müllabfuhrtermine")[0]) ?? []
+        #expect(parts.contains(german.stem("termine")), "\(parts)")
+        #expect(parts.contains { $0.hasSuffix("abfuhr") }, "\(parts)")
+        // A linking "s" between parts: Ordnung-s-amt needs "amt" to be known.
+        #expect(words.compoundParts(of: "ordnungsamt") == nil)
+        #expect(vocabulary("Ordnung", "Amt").compoundParts(of: "ordnungsamt") == ["ordnung", "amt"])
+        // Nothing to split, or unknown parts.
+        #expect(words.compoundParts(of: "abfuhr") == nil)
+        #expect(words.compoundParts(of: "donaudampfschiff") == nil)
+        // Only the head known: a weaker match of its own.
+        #expect(vocabulary("Tonne leeren").compoundHead(of: "biotonne") == german.stem("tonne"))
+        #expect(vocabulary("Tonne leeren").compoundHead(of: "tonnenweise") == nil)
+    }
+
+    @Test func typosMapToTheNearestKnownWord() {
+        let words = vocabulary("Führerschein verloren", "Antrag stellen", "Kennzeichen reservieren", "Auto")
+        #expect(words.correction(for: "fuhrerschien") == "fuhrerschein")   // transposition
+        #expect(words.correction(for: "fuhrrschein") == "fuhrerschein")    // deletion
+        #expect(words.correction(for: "fuhreerscheinn") == "fuhrerschein") // two insertions, long word
+        #expect(words.correction(for: "antrga") == "antrag")              // distance 1 at six letters
+        #expect(words.correction(for: "antxxg") == nil)                   // distance 2 needs eight letters
+        #expect(words.correction(for: "verloren") == nil)                 // known words stay as they are
+        #expect(words.correction(for: "aut") == nil)                      // too short to guess
+        #expect(words.correction(for: "xylophon") == nil)
+    }
+
+    @Test func editDistanceLimits() {
+        let words = vocabulary("reservieren")
+        #expect(words.correction(for: "resevieren") == "reservieren")
+        #expect(words.correction(for: "rsevieren") == "reservieren")
+        #expect(words.correction(for: "rsvieren") == nil)
+    }
+}
+
+@Suite struct SynonymTableTests {
+    @Test func variantsBecomeTheCanonicalWords() throws {
+        let table = try SynonymTable.parse("""
+            # comment
+            Führerschein = Lappen, Fleppe
+            Bürgergeld = Hartz IV, Hartz 4
+
+            Kraftfahrzeug = Kfz
+            """, file: "synonyms.txt")
+        let analyzer = Analyzer(language: .german)
+        #expect(table.apply(analyzer.tokens("Lappen verloren")) == ["fuhrerschein", "verloren"])
+        #expect(table.apply(analyzer.tokens("Antrag auf HARTZ-IV")) == ["antrag", "auf", "burgergeld"])
+        #expect(table.apply(analyzer.tokens("KFZ-Zulassung")) == ["kraftfahrzeug", "zulassung"])
+        #expect(table.count == 5)
+    }
+
+    @Test func errorsNameTheLine() {
+        #expect(throws: TextAnalysisError(file: "s.txt", line: 2, "expected \"Begriff = Variante, Variante\", found no \"=\"")) {
+            try SynonymTable.parse("a = b\nkein gleichheitszeichen\n", file: "s.txt")
+        }
+        #expect(throws: TextAnalysisError.self) { try SynonymTable.parse("a = \n", file: "s.txt") }
+        do {
+            _ = try SynonymTable.parse("Auto = Karre\nSchrott = Karre\n", file: "s.txt")
+            Issue.record("a variant for two words must fail")
+        } catch let error as TextAnalysisError {
+            #expect(error.line == 2)
+            #expect(error.message.contains("line 1"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}
+
+@Suite struct TextPipelineTests {
+    let pipeline: TextPipeline
+
+    init() throws {
+        let synonyms = try SynonymTable.parse("Führerschein = Lappen\nPersonalausweis = Perso\n", file: "s")
+        pipeline = TextPipeline(analyzer: Analyzer(language: .german), synonyms: synonyms, corpus: [
+            "Ich habe meinen Führerschein verloren", "Wunschkennzeichen reservieren", "Wann kommt die Müllabfuhr?", "Müll",
+            "Abfuhr Termine", "Personalausweis beantragen",
+        ])
+    }
+
+    func stems(_ text: String) -> [String] { pipeline.analyze(text).terms.map(\.stem) }
+
+    @Test func spellingsMeet() {
+        let reference = stems("Führerschein verloren")
+        for variant in ["Fuehrerschein verloren", "Fuhrerschein verloren", "FÜHRERSCHEIN VERLOREN", "Lappen verloren"] {
+            #expect(stems(variant) == reference, "\(variant)")
+        }
+    }
+
+    @Test func compoundsTyposAndSynonymsAreMarked() {
+        let analyzed = pipeline.analyze("Wunschkennzeichenreservierung Fuhrerschien Perso xyzzy und")
+        let kinds = Dictionary(analyzed.terms.map { ($0.source, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        #expect(kinds["wunschkennzeichenreservierung"] == .compoundPart)
+        #expect(kinds["fuhrerschien"] == .corrected)
+        #expect(kinds["personalausweis"] == .known)
+        #expect(kinds["xyzzy"] == .unknown)
+        #expect(kinds["und"] == .stopword)
+        #expect(analyzed.contentWords == 4)
+        #expect(analyzed.coverage > 0.6 && analyzed.coverage < 0.8)
+        #expect(pipeline.analyze("und oder").coverage == 0)
+    }
+
+    @Test func bothSidesOfACompoundMeet() {
+        let compound = Set(stems("Müllabfuhrtermine"))
+        #expect(compound.isSuperset(of: Set(stems("Abfuhr Termine"))), "\(compound)")
+    }
+}
