@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "HTTPServerTesting"], swiftSettings: strict),
-        .testTarget(name: "ChatbotTests", dependencies: ["Chatbot", "HTTPServerTesting"], swiftSettings: strict),
+        .testTarget(name: "ChatbotTests", dependencies: ["Chatbot", "HTTPServerTesting", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "HTTPServerTesting", "Storage", .product(name: "GRDB", package: "GRDB.swift")],

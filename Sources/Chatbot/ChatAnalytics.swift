@@ -47,8 +47,9 @@ public final class ChatAnalytics: Sendable {
     private let logger: Logger
     private let retention: Duration
     private let pending = Mutex<[Event]>([])
-    private let running = Atomic<Bool>(true)
+    private let running = Atomic<Bool>(false)
     private let flushed = DispatchSemaphore(value: 0)
+    private let wake = DispatchSemaphore(value: 0)
 
     public init(database: AppDatabase, retentionDays: Int, logger: Logger) {
         self.database = database
@@ -108,10 +109,11 @@ public final class ChatAnalytics: Sendable {
 
     /// Runs flushing every second and the purge every hour until `stop()`.
     public func startBackgroundWork() {
+        guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [self] in
             var lastPurge = Date.distantPast
             while running.load(ordering: .acquiring) {
-                Thread.sleep(forTimeInterval: 1)
+                _ = wake.wait(timeout: .now() + 1)  // a second, or until stop()
                 flush()
                 if Date().timeIntervalSince(lastPurge) > 3600 {
                     lastPurge = Date()
@@ -132,7 +134,11 @@ public final class ChatAnalytics: Sendable {
 
     /// Stops the background work after a last flush.
     public func stop() {
-        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        guard running.exchange(false, ordering: .acquiringAndReleasing) else {
+            flush()
+            return
+        }
+        wake.signal()
         _ = flushed.wait(timeout: .now() + 5)
     }
 

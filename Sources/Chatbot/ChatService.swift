@@ -120,7 +120,7 @@ public final class ChatService: Sendable {
             reply = answer(intent, text: intent.answer(language), confidence: 1, language: language, index: index)
             recordedKind = "choice"
         } else {
-            let match = index.match(message, language: requestedLanguage)
+            let match = index.match(PersonalDataScrubber.strip(message), language: requestedLanguage)
             (reply, recordedKind) = respond(to: match, message: message, previous: previous, index: index)
         }
         reply.session = session

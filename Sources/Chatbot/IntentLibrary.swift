@@ -91,8 +91,9 @@ public final class IntentLibrary: Sendable {
     /// changed. Polling needs no platform API and costs a directory listing per interval.
     public func startWatching(interval: Duration = .seconds(2)) {
         guard !watching.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let initial = fingerprint()  // taken now, so that a change right after this call counts
         let thread = Thread { [self] in
-            var last = fingerprint()
+            var last = initial
             while watching.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
                 let current = fingerprint()

@@ -31,7 +31,18 @@ public enum PersonalDataScrubber {
         Rule(expression: try! NSRegularExpression(pattern: pattern), replacement: replacement)
     }
 
+    /// The text with personal data replaced by markers (`[E-Mail]`, `[Name]`, …), for storage.
     public static func scrub(_ text: String) -> String {
+        replace(text, markers: true)
+    }
+
+    /// The text with personal data removed, for matching: a name or an e-mail address says
+    /// nothing about what the citizen asks.
+    public static func strip(_ text: String) -> String {
+        replace(text, markers: false)
+    }
+
+    private static func replace(_ text: String, markers: Bool) -> String {
         var result = text
         for rule in rules {
             let range = NSRange(result.startIndex..., in: result)
@@ -42,12 +53,12 @@ public enum PersonalDataScrubber {
                 for match in rule.expression.matches(in: result, range: range) {
                     guard let matched = Range(match.range, in: result) else { continue }
                     output += result[last..<matched.lowerBound]
-                    output += namePhrase(String(result[matched])) + " [Name]"
+                    output += markers ? namePhrase(String(result[matched])) + " [Name]" : " "
                     last = matched.upperBound
                 }
                 result = output + result[last...]
             } else {
-                result = rule.expression.stringByReplacingMatches(in: result, range: range, withTemplate: rule.replacement)
+                result = rule.expression.stringByReplacingMatches(in: result, range: range, withTemplate: markers ? rule.replacement : " ")
             }
         }
         return result

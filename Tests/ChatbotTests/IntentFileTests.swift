@@ -134,6 +134,8 @@ import Testing
         for (input, expected) in cases {
             #expect(PersonalDataScrubber.scrub(input) == expected, "\(input)")
         }
+        #expect(PersonalDataScrubber.strip("Ich heiße Max Mustermann, Mail max@example.org: Auto anmelden") == "Ich heiße Max Mustermann, Mail  : Auto anmelden"
+            .replacingOccurrences(of: "Ich heiße Max Mustermann", with: " "))
         for unchanged in ["Wie melde ich mein Auto an?", "Was kostet ein Wunschkennzeichen, 12,80 Euro?", "Ich habe Fragen zur KFZ Zulassung"] {
             #expect(PersonalDataScrubber.scrub(unchanged) == unchanged)
         }

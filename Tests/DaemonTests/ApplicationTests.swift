@@ -19,11 +19,16 @@ import Testing
     @Test func thePublicListenerServesOnlyPublicRoutes() throws {
         let fixture = try AppFixture()
         defer { fixture.stop() }
-        for path in ["/api/audit", "/login", "/", "/metrics", "/api/me", "/api/tokens"] {
+        for path in ["/api/audit", "/login", "/metrics", "/api/me", "/api/tokens", "/chatbot", "/api/chat/status", "/api/chat/analytics"] {
             #expect(fixture.publicSite.execute(.get, path).status == .notFound, "\(path)")
         }
+        #expect(fixture.publicSite.execute(.post, "/api/chat/reload").status == .notFound)
         let publicPaths = fixture.app.publicApplication.router.routes.map(\.path)
-        #expect(Set(publicPaths) == ["/healthz", "/api/openapi.json", "/assets/site.css"])
+        #expect(Set(publicPaths) == ["/healthz", "/api/openapi.json", "/assets/site.css", "/", "/api/chat", "/api/chat/feedback",
+                                     "/chat/widget.js", "/chat/widget.css"])
+        // The public start page is the chatbot demo; the intranet's is the signed-in start page.
+        #expect(fixture.publicSite.execute(.get, "/").text.contains("Bürger-Assistent"))
+        #expect(fixture.intranet.execute(.get, "/", headers: [.accept: "text/html"]).status == .seeOther)
     }
 
     @Test func intranetErrorsAreClear() throws {
@@ -125,7 +130,7 @@ import Testing
         defer { fixture.stop() }
         let json = try #require(fixture.publicSite.execute(.get, "/api/openapi.json").json)
         let paths = try #require(json["paths"] as? [String: Any])
-        #expect(Set(paths.keys) == ["/healthz", "/api/openapi.json"])
+        #expect(Set(paths.keys) == ["/healthz", "/api/openapi.json", "/api/chat", "/api/chat/feedback"])
     }
 }
 

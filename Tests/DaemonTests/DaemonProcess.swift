@@ -77,12 +77,12 @@ final class DaemonProcess: Sendable {
     }
 
     /// Starts `kreishausd serve` and waits until it is ready.
-    init(dataDirectory: URL) throws {
+    init(dataDirectory: URL, environment extra: [String: String] = [:]) throws {
         self.dataDirectory = dataDirectory
         process = Process()
         process.executableURL = try Self.binary
         process.arguments = ["serve"]
-        var environment = Self.environment(dataDirectory)
+        var environment = Self.environment(dataDirectory).merging(extra) { $1 }
         environment["KREISHAUS_LOG_LEVEL"] = "info"
         process.environment = environment
         process.currentDirectoryURL = Self.repository
@@ -120,6 +120,7 @@ final class DaemonProcess: Sendable {
     }
 
     var intranet: LiveClient { LiveClient(port: intranetPort) }
+    var publicSite: LiveClient { LiveClient(port: publicPort) }
 
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)

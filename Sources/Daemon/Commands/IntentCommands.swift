@@ -36,8 +36,12 @@ struct IntentsCommand: ParsableCommand {
                 let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
                 var findings = catalog.lint(minimumExamples: minExamples).map(\.description)
                 let report = EvaluationReport.crossValidate(catalog: catalog, folds: 5, policy: IntentsCommand.policy(configuration))
-                for pair in report.confusedPairs(limit: 50) where pair.count >= 2 {
-                    findings.append("Kreuzvalidierung verwechselt \(pair.expected) mit \(pair.predicted) (\(pair.count)×)")
+                // A pair is worth a look when cross-validation mixes up at least 15 % (and at
+                // least two) of an intent's examples with the same other intent.
+                for pair in report.confusedPairs(limit: 50) {
+                    let examples = report.confusion[pair.expected]?.values.reduce(0, +) ?? 0
+                    guard pair.count >= 2, Double(pair.count) >= 0.15 * Double(examples) else { continue }
+                    findings.append("Kreuzvalidierung verwechselt \(pair.expected) mit \(pair.predicted) (\(pair.count) von \(examples) Beispielen)")
                 }
                 say("\(catalog.intents.count) Intents, \(catalog.followUps.count) Nachfragethemen, \(catalog.synonyms.count) Synonyme aus \(catalog.files.count) Dateien.")
                 if findings.isEmpty {
@@ -58,7 +62,7 @@ struct IntentsCommand: ParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
         @Option(name: .long, help: "Anzahl der Teilmengen (k).") var folds = 5
-        @Flag(name: .long, help: "Fragen der Testdatei zeigen, die nicht wie erwartet behandelt wurden.") var showMisses = false
+        @Flag(name: .long, help: "Fragen zeigen, die nicht wie erwartet behandelt wurden.") var showMisses = false
         @Argument(help: "Testdatei: je Zeile {\"text\": \"…\", \"intent\": \"…\"}; intent null oder \"oos\" heißt: nicht im Katalog.")
         var file: String?
 
@@ -70,6 +74,10 @@ struct IntentsCommand: ParsableCommand {
                 say("Kreuzvalidierung (\(folds)-fach) über \(catalog.intents.count) Intents:")
                 let report = EvaluationReport.crossValidate(catalog: catalog, folds: folds, policy: policy)
                 print(report, perIntent: true)
+                if showMisses {
+                    say("  Nicht wie erwartet:")
+                    for miss in report.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
+                }
                 if let file {
                     let cases = try LabelledQuestions.read(file)
                     let unknown = Set(cases.compactMap(\.expected)).subtracting(catalog.intents.map(\.id))

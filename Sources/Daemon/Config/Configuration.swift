@@ -286,6 +286,7 @@ public struct Configuration: Sendable, Equatable {
             return text
         }
         if let directory = environment["KREISHAUS_DATA_DIR"], !directory.isEmpty { dataDirectory = directory }
+        if let directory = environment["KREISHAUS_INTENTS_DIR"], !directory.isEmpty { chatbot.intentsDirectory = directory }
         intranet.port = try port("KREISHAUS_INTRANET_PORT") ?? intranet.port
         publicSite.port = try port("KREISHAUS_PUBLIC_PORT") ?? publicSite.port
         intranet.host = try host("KREISHAUS_INTRANET_HOST") ?? intranet.host

@@ -1,0 +1,251 @@
+@testable import Chatbot
+import Foundation
+import GRDB
+import HTTPServer
+import HTTPServerTesting
+import HTTPTypes
+import Logging
+import Storage
+import Testing
+import WebUI
+
+/// The chatbot with a real SQLite database and intents in a temporary directory.
+final class ChatFixture: @unchecked Sendable {
+    let intents: IntentsFixture
+    let database: AppDatabase
+    let library: IntentLibrary
+    let analytics: ChatAnalytics
+    let service: ChatService
+    let databaseDirectory: URL
+
+    init(conversationTTL: Duration = .seconds(600)) throws {
+        intents = try IntentsFixture()
+        databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-chat-\(UUID().uuidString)")
+        database = try AppDatabase.open(at: databaseDirectory.appendingPathComponent("k.sqlite").path,
+                                        migrations: MigrationRegistry(ChatAnalytics.migrations))
+        library = IntentLibrary(directory: intents.directory, facts: IntentsFixture.facts, logger: Logger(label: "test"))
+        #expect(library.reload() == nil)
+        analytics = ChatAnalytics(database: database, retentionDays: 90, logger: Logger(label: "test"))
+        service = ChatService(library: library, policy: DecisionPolicy(), facts: IntentsFixture.facts,
+                              conversationTTL: conversationTTL, analytics: analytics)
+    }
+
+    func application() throws -> HTTPApplication {
+        let pages = try PageRenderer(organisation: "Test", templates: ChatRoutes.templates)
+        return try HTTPApplication(routes: ChatRoutes(service: service, analytics: analytics, pages: pages).routes, middleware: [],
+                                   logger: Logger(label: "test"))
+    }
+
+    func ask(_ message: String, session: String? = nil, language: String? = nil) throws -> ChatReply {
+        try service.reply(to: ChatRequest(message: message, session: session, language: language))
+    }
+
+    deinit {
+        intents.cleanUp()
+        try? database.close()
+        try? FileManager.default.removeItem(at: databaseDirectory)
+    }
+}
+
+@Suite struct ChatServiceTests {
+    @Test func answersClarifiesAndFallsBack() throws {
+        let chat = try ChatFixture()
+        let answer = try chat.ask("Wie melde ich mein Auto an?")
+        #expect(answer.kind == "answer")
+        #expect(answer.intent == "kfz-neuzulassung")
+        #expect(answer.answer.contains("**Zulassungsstelle**"))
+        #expect(answer.html.contains("<strong>Zulassungsstelle</strong>"))
+        #expect(answer.suggestions.map(\.intent) == ["kfz-wunschkennzeichen"])
+        #expect(answer.session.count == 32 && answer.id.count == 32)
+
+        let clarify = try chat.ask("Auto")
+        #expect(clarify.kind == "clarify")
+        #expect(clarify.intent == nil)
+        #expect(clarify.options.count == 2)
+        #expect(clarify.answer.hasPrefix("Meinten Sie „"))
+
+        let fallback = try chat.ask("Wer gewinnt die Bundesliga?")
+        #expect(fallback.kind == "fallback")
+        #expect(fallback.intent == nil)
+        #expect(fallback.answer.contains("keine sichere Antwort"))
+        #expect(fallback.answer.contains("Bürgerservice"))  // the general contact
+        #expect(fallback.suggestions.contains { $0.intent == "mitarbeiter" })  // hand-off to a person
+
+        let english = try chat.ask("I lost my driving licence")
+        #expect(english.language == "en")
+        #expect(english.answer == "Apply for a replacement licence.")
+        let englishFallback = try chat.ask("what is the weather", language: "en")
+        #expect(englishFallback.answer.hasPrefix("Sorry"))
+    }
+
+    @Test func followUpsReferToTheLastTopic() throws {
+        let chat = try ChatFixture()
+        let first = try chat.ask("Ich möchte mein Auto zulassen")
+        #expect(first.intent == "kfz-neuzulassung")
+        let costs = try chat.ask("Und was kostet das?", session: first.session)
+        #expect(costs.kind == "answer")
+        #expect(costs.intent == "kfz-neuzulassung")
+        #expect(costs.answer.contains("30 Euro"))
+        let documents = try chat.ask("Welche Unterlagen brauche ich?", session: first.session)
+        #expect(documents.answer.contains("Zulassungsbescheinigung"))
+        // A topic change, then the follow-up refers to the new topic.
+        let plate = try chat.ask("Wunschkennzeichen reservieren", session: first.session)
+        #expect(plate.intent == "kfz-wunschkennzeichen")
+        #expect(try chat.ask("Und was kostet das?", session: first.session).answer.contains("12,80"))
+        // No sub-answer for that topic: the main answer, with a note.
+        let noDocuments = try chat.ask("Was muss ich mitbringen?", session: first.session)
+        #expect(noDocuments.intent == "kfz-wunschkennzeichen")
+        #expect(noDocuments.answer.contains("keine eigene Auskunft"))
+        // Without a conversation, the bot asks what it is about.
+        let orphan = try chat.ask("Und was kostet das?")
+        #expect(orphan.kind == "fallback")
+        #expect(orphan.answer.contains("Worauf bezieht sich Ihre Frage"))
+        // The question names its topic: the sub-answer straight away.
+        let direct = try chat.ask("Was kostet ein Wunschkennzeichen?")
+        #expect(direct.answer.contains("12,80"))
+    }
+
+    @Test func conversationsExpire() async throws {
+        let chat = try ChatFixture(conversationTTL: .milliseconds(50))
+        let first = try chat.ask("Ich möchte mein Auto zulassen")
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(try chat.ask("Und was kostet das?", session: first.session).kind == "fallback")
+    }
+
+    @Test func badInputIsRefusedClearly() throws {
+        let chat = try ChatFixture()
+        func code(_ request: ChatRequest) -> String? {
+            do {
+                _ = try chat.service.reply(to: request)
+                return nil
+            } catch let error as ChatInputError {
+                return error.code
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(code(ChatRequest(message: "   ")) == "empty_message")
+        #expect(code(ChatRequest(message: String(repeating: "a", count: 501))) == "message_too_long")
+        #expect(code(ChatRequest(message: String(repeating: "ä", count: 500))) == nil)
+        #expect(code(ChatRequest(message: "Hallo", language: "fr")) == "invalid_language")
+        #expect(code(ChatRequest(message: "Hallo", session: "<script>")) == "invalid_session")
+        #expect(code(ChatRequest(message: "x", choice: "gibt-es-nicht")) == "unknown_choice")
+    }
+
+    @Test func choicesAnswerTheChosenIntent() throws {
+        let chat = try ChatFixture()
+        let reply = try chat.service.reply(to: ChatRequest(message: "Fahrzeug umschreiben", choice: "kfz-umschreibung"))
+        #expect(reply.kind == "answer")
+        #expect(reply.intent == "kfz-umschreibung")
+    }
+
+    @Test func analyticsStoreScrubbedQuestionsAndFeedback() throws {
+        let chat = try ChatFixture()
+        let answered = try chat.ask("Ich heiße Max Mustermann, wie melde ich mein Auto an? Mail: max@example.org")
+        _ = try chat.ask("Wer gewinnt die Bundesliga?")
+        _ = try chat.service.reply(to: ChatRequest(message: "Fahrzeug umschreiben", choice: "kfz-umschreibung"))
+        try chat.service.feedback(replyID: answered.id, helpful: false, comment: "Meine Nummer ist 0171 2345678")
+        #expect(throws: ChatInputError.self) { try chat.service.feedback(replyID: "0123456789abcdef", helpful: true, comment: nil) }
+
+        let report = try chat.analytics.report(days: 30, lowConfidenceBelow: 0.65)
+        #expect(report.totalQuestions == 2)
+        #expect(report.unanswered.map(\.question) == ["Wer gewinnt die Bundesliga?"])
+        #expect(report.topIntents == [.init(intent: "kfz-neuzulassung", count: 1)])
+        #expect(report.clarifyChoices == [.init(intent: "kfz-umschreibung", count: 1)])
+        #expect(report.feedback.unhelpful == 1)
+        #expect(report.feedback.comments.first?.comment == "Meine Nummer ist [Telefon]")
+        #expect(report.unhelpfulIntents == [.init(intent: "kfz-neuzulassung", count: 1)])
+        let stored = try chat.database.pool.read { db in try String.fetchAll(db, sql: "SELECT question FROM chatQuestion") }
+        #expect(stored.contains("Ich heiße [Name], wie melde ich mein Auto an? Mail: [E-Mail]"))
+        #expect(!stored.joined().contains("Mustermann"))
+
+        // Retention: everything older than 90 days goes.
+        #expect(try chat.analytics.purge(now: Date().addingTimeInterval(89 * 86_400)) == 0)
+        #expect(try chat.analytics.purge(now: Date().addingTimeInterval(91 * 86_400)) == 4)  // three questions, one feedback
+        #expect(try chat.analytics.report(days: 30, lowConfidenceBelow: 0.65).totalQuestions == 0)
+    }
+}
+
+@Suite struct IntentLibraryTests {
+    @Test func aBrokenFileKeepsTheLastGoodSet() throws {
+        let chat = try ChatFixture()
+        #expect(chat.library.status.intents == 6)
+        let before = chat.library.index
+        try chat.intents.write("kfz.intent", "intent: kaputt\ntitle: X\n  eingerückt ohne Block\n")
+        let error = chat.library.reload()
+        #expect(error?.description == "\(chat.intents.directory.lastPathComponent)/kfz.intent:3: indented line outside a block: put it under \"examples:\" or \"answer:\"")
+        #expect(chat.library.index === before)
+        #expect(chat.library.status.lastError == error?.description)
+        #expect(try chat.ask("Wie melde ich mein Auto an?").intent == "kfz-neuzulassung")
+
+        try chat.intents.write("kfz.intent", IntentsFixture.vehicles.replacingOccurrences(of: "kfz-umschreibung", with: "kfz-halterwechsel"))
+        #expect(chat.library.reload() == nil)
+        #expect(chat.library.index !== before)
+        #expect(chat.library.status.lastError == nil)
+        #expect(chat.library.index.intent("kfz-halterwechsel") != nil)
+    }
+
+    @Test func changedFilesAreReloadedByTheWatcher() async throws {
+        let chat = try ChatFixture()
+        chat.library.startWatching(interval: .milliseconds(50))
+        defer { chat.library.stopWatching() }
+        try chat.intents.write("neu.intent", "intent: kita\ntitle: Kita-Platz\nexamples:\n  Kita Platz anmelden\n  Kindergarten\nanswer:\n  Bei der Gemeinde.\n")
+        for _ in 0..<100 where chat.library.index.intent("kita") == nil {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(chat.library.index.intent("kita") != nil)
+        #expect(chat.library.status.intents == 7)
+    }
+}
+
+@Suite struct ChatRoutesTests {
+    @Test func theChatAPIOverHTTP() throws {
+        let chat = try ChatFixture()
+        let client = TestClient(try chat.application(), listener: "public")
+        let response = client.execute(.post, "/api/chat", json: #"{"message": "Führerschein verloren"}"#)
+        #expect(response.status == .ok)
+        #expect(response.json?["kind"] as? String == "answer")
+        #expect(response.json?["intent"] as? String == "fuehrerschein-ersatz")
+        #expect(response.json?.keys.sorted() == ["answer", "articles", "confidence", "html", "id", "intent", "kind", "language",
+                                                 "options", "session", "suggestions"])
+        let fallback = client.execute(.post, "/api/chat", json: #"{"message": "Wetter morgen in Rom"}"#)
+        #expect(fallback.json?["intent"] is NSNull)
+
+        #expect(client.execute(.post, "/api/chat", json: #"{"message": ""}"#).errorCode == "empty_message")
+        #expect(client.execute(.post, "/api/chat", json: #"{"message": 5}"#).status == .badRequest)
+        #expect(client.execute(.post, "/api/chat", json: #"{"message": "x""#).errorCode == "invalid_json")
+        let long = client.execute(.post, "/api/chat", json: "{\"message\": \"\(String(repeating: "x", count: 600))\"}")
+        #expect(long.status == .badRequest)
+        #expect(long.errorCode == "message_too_long")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let invalidUTF8 = client.execute(.post, "/api/chat", headers: headers, body: Data([0x7b, 0x22, 0x6d, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))
+        #expect(invalidUTF8.status == .badRequest)
+        #expect(invalidUTF8.errorCode == "invalid_utf8")
+        #expect(client.execute(.post, "/api/chat", body: Data("message=x".utf8)).status == .unsupportedMediaType)
+
+        let id = response.json?["id"] as? String ?? ""
+        #expect(client.execute(.post, "/api/chat/feedback", json: #"{"id": "\#(id)", "helpful": true, "comment": "Danke"}"#).status == .noContent)
+        #expect(client.execute(.post, "/api/chat/feedback", json: #"{"id": "ffffffffffffffff", "helpful": true}"#).status == .notFound)
+        #expect(client.execute(.post, "/api/chat/feedback", json: #"{"id": "\#(id)"}"#).status == .badRequest)
+    }
+
+    @Test func theDemoPageWorksWithoutJavaScript() throws {
+        let chat = try ChatFixture()
+        let client = TestClient(try chat.application(), listener: "public")
+        let page = client.execute(.get, "/")
+        #expect(page.status == .ok)
+        #expect(page.text.contains("<script src=\"/chat/widget.js?v="))
+        #expect(page.text.contains("<label for=\"frage\">"))
+        let answered = client.execute(.get, "/?frage=F%C3%BChrerschein%20verloren")
+        #expect(answered.text.contains("Beantragen Sie einen Ersatzführerschein."))
+        let hostile = client.execute(.get, "/?frage=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        #expect(!hostile.text.contains("<script>alert"))
+        let widget = client.execute(.get, "/chat/widget.js")
+        #expect(widget.status == .ok)
+        #expect(widget.headerFields[.contentType]?.hasPrefix("text/javascript") == true)
+        #expect(!widget.text.contains("document.cookie") && !widget.text.contains("localStorage"))
+        #expect(widget.text.contains("credentials: \"omit\""))
+        #expect(client.execute(.get, "/chat/widget.css").status == .ok)
+    }
+}

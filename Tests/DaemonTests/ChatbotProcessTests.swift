@@ -1,0 +1,128 @@
+@testable import Daemon
+import Chatbot
+import Foundation
+import HTTPServerTesting
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The shipped intents with the shipped installation facts, and the chatbot in a running daemon.
+@Suite(.serialized) struct ChatbotProcessTests {
+    static let shippedIntents = DaemonProcess.repository.appendingPathComponent("Intents")
+
+    func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-chat-\(UUID().uuidString)")
+    }
+
+    @Test func theShippedIntentsLoadWithTheShippedFactsAndAreClean() throws {
+        let configuration = try Configuration.load(path: DaemonProcess.repository.appendingPathComponent("Config/kreishaus.yaml").path, environment: [:])
+        let catalog = try IntentCatalog.load(directory: Self.shippedIntents, facts: configuration.installationFacts)
+        #expect(catalog.intents.count >= 10)
+        #expect(catalog.lint().isEmpty, "\(catalog.lint())")
+        let answer = catalog.intents.first { $0.id == "kfz-neuzulassung" }?.answer(.german) ?? ""
+        #expect(answer.contains("Telefon: [01234 5678-110](tel:012345678110)"))
+        #expect(!answer.contains("{{"))
+    }
+
+    @Test func brokenIntentFilesDuringOperation() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let intents = directory.appendingPathComponent("Intents")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.shippedIntents, to: intents)
+        let token = try DaemonProcess.command(["tokens", "create", "--role", "admin", "--name", "test"], dataDirectory: directory)
+            .split(separator: "\n").last.map(String.init) ?? ""
+        let daemon = try DaemonProcess(dataDirectory: directory, environment: ["KREISHAUS_INTENTS_DIR": intents.path])
+        defer {
+            daemon.signal(SIGTERM)
+            _ = try? daemon.waitForExit()
+        }
+        func ask(_ message: String) throws -> [String: Any] {
+            try daemon.publicSite.request("POST", "/api/chat", headers: [("Content-Type", "application/json")],
+                                          body: Data(#"{"message": "\#(message)"}"#.utf8)).json ?? [:]
+        }
+        func status() throws -> [String: Any] {
+            try daemon.intranet.request("GET", "/api/chat/status", headers: [("Authorization", "Bearer \(token)")]).json ?? [:]
+        }
+        #expect(try ask("Wie melde ich mein Auto an?")["intent"] as? String == "kfz-neuzulassung")
+        let loaded = try status()["intents"] as? Int ?? 0
+        #expect(loaded >= 10)
+
+        // An admin saves a broken file: the watcher (or SIGHUP) reloads, fails, keeps the set.
+        let file = intents.appendingPathComponent("kfz.intent")
+        let good = try String(contentsOf: file, encoding: .utf8)
+        try (good + "\nbeispiel ohne schlüssel\n").write(to: file, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        var error: String?
+        for _ in 0..<200 {
+            error = try status()["lastError"] as? String
+            if error != nil { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(error?.contains("kfz.intent:") == true, "\(String(describing: error))")
+        #expect(try status()["intents"] as? Int == loaded)
+        #expect(try ask("Wie melde ich mein Auto an?")["intent"] as? String == "kfz-neuzulassung")
+        #expect(daemon.output.withLock { $0 }.contains("intents not loaded, keeping the previous set"))
+
+        // The CLI says the same, with its exit code.
+        let check = try DaemonProcess.run(["intents", "check", "--directory", intents.path], dataDirectory: directory)
+        #expect(check.status == 1)
+        #expect(check.errors.contains("kfz.intent:"))
+
+        // Fixed: the watcher picks it up without a signal.
+        try good.replacingOccurrences(of: "title: Wunschkennzeichen reservieren", with: "title: Wunschkennzeichen online reservieren")
+            .write(to: file, atomically: true, encoding: .utf8)
+        for _ in 0..<200 {
+            if try status()["lastError"] == nil || (try status()["lastError"] is NSNull) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let after = try status()
+        #expect(after["lastError"] == nil || after["lastError"] is NSNull)
+        #expect(try ask("Wunschkennzeichen")["intent"] as? String == "kfz-wunschkennzeichen")
+    }
+
+    @Test func intentsCommands() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let check = try DaemonProcess.run(["intents", "check"], dataDirectory: directory)
+        #expect(check.status == 0, "\(check.output)\(check.errors)")
+        #expect(check.output.contains("Keine Beanstandungen."))
+        let test = try DaemonProcess.run(["intents", "test", "--folds", "3", "bench/data/sample-heldout.jsonl"], dataDirectory: directory)
+        #expect(test.status == 0, "\(test.errors)")
+        #expect(test.output.contains("Makro-F1"))
+        #expect(test.output.contains("Außerhalb des Katalogs erkannt"))
+
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let train = directory.appendingPathComponent("train.jsonl"), testFile = directory.appendingPathComponent("test.jsonl")
+        try """
+            {"text": "book a table for two", "intent": "restaurant"}
+            {"text": "reserve a table tonight", "intent": "restaurant"}
+            {"text": "table at an italian place", "intent": "restaurant"}
+            {"text": "what's the weather", "intent": "weather"}
+            {"text": "will it rain tomorrow", "intent": "weather"}
+            {"text": "weather forecast for Berlin", "intent": "weather"}
+            """.write(to: train, atomically: true, encoding: .utf8)
+        try """
+            {"text": "I need a table for four", "intent": "restaurant"}
+            {"text": "is it going to rain", "intent": "weather"}
+            {"text": "play some jazz music", "intent": null}
+            {"text": "order a pizza", "intent": "oos"}
+            """.write(to: testFile, atomically: true, encoding: .utf8)
+        let eval = try DaemonProcess.run(["intents", "eval", "--train", train.path, "--test", testFile.path, "--language", "en", "--json"],
+                                         dataDirectory: directory)
+        #expect(eval.status == 0, "\(eval.errors)")
+        let result = try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any] ?? [:]
+        #expect(result["top1_accuracy"] as? Double == 1)
+        #expect(result["out_of_scope_recall"] as? Double == 1)
+        #expect((result["latency_p99_us"] as? Double ?? 0) > 0)
+
+        try "{\"text\": 3}\n".write(to: testFile, atomically: true, encoding: .utf8)
+        let bad = try DaemonProcess.run(["intents", "eval", "--train", train.path, "--test", testFile.path], dataDirectory: directory)
+        #expect(bad.status == 1)
+        #expect(bad.errors.contains("test.jsonl:1:"))
+        let explain = try DaemonProcess.run(["intents", "explain", "Fuehrerschien verloren"], dataDirectory: directory)
+        #expect(explain.output.contains("korrigiert aus"))
+        #expect(explain.output.contains("fuehrerschein-ersatz"))
+    }
+}
