@@ -25,9 +25,10 @@ release: deps
 
 ## Benchmarks: /healthz against a minimal C libmicrohttpd server (needs wrk).
 bench: deps
-	@scripts/install-deps.sh wrk gcc
+	@scripts/install-deps.sh wrk gcc python3 python3-sklearn
 	$(SWIFT) build -c release --product kreishausd
 	bench/healthz.sh
+	bench/chatbot.sh
 
 clean:
 	rm -rf .build bench/out

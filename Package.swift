@@ -42,6 +42,7 @@ let package = Package(
             name: "CStemmer",
             linkerSettings: [.linkedLibrary("stemmer")]
         ),
+        .target(name: "CSystem"),
 
         // Kernel.
         .target(
@@ -95,7 +96,7 @@ let package = Package(
         .target(
             name: "Chatbot",
             dependencies: [
-                "HTTPServer", "Storage", "TextAnalysis", "WebUI",
+                "HTTPServer", "Storage", "TextAnalysis", "WebUI", "CSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -57,11 +57,10 @@ public final class ChatAnalytics: Sendable {
         self.retention = .seconds(retentionDays * 86_400)
     }
 
-    /// Queues a question; written within about a second.
+    /// Queues a question; scrubbed and written within about a second, off the request path.
+    /// The raw question lives only in memory until then.
     public func record(_ event: Event) {
-        var scrubbed = event
-        scrubbed.question = String(PersonalDataScrubber.scrub(event.question).prefix(500))
-        pending.withLock { $0.append(scrubbed) }
+        pending.withLock { $0.append(event) }
     }
 
     /// Stores feedback for an answer at once.
@@ -75,11 +74,14 @@ public final class ChatAnalytics: Sendable {
 
     /// Writes queued questions now.
     public func flush() {
-        let events = pending.withLock { events in
+        var events = pending.withLock { events in
             defer { events.removeAll(keepingCapacity: true) }
             return events
         }
         guard !events.isEmpty else { return }
+        for index in events.indices {
+            events[index].question = String(PersonalDataScrubber.scrub(events[index].question).prefix(500))
+        }
         do {
             try database.pool.write { db in
                 let statement = try db.cachedStatement(sql: """

@@ -60,7 +60,8 @@ public struct ChatRoutes: Sendable {
     private func chat(_ request: Request) throws -> Response {
         let message = try request.decodeJSON(ChatRequest.self)
         do {
-            return try .json(try service.reply(to: message))
+            let reply = try service.reply(to: message)
+            return Response(status: .ok, headerFields: [.contentType: "application/json; charset=utf-8"], body: reply.jsonData)
         } catch let error as ChatInputError {
             throw HTTPError(.badRequest, code: error.code, message: error.message)
         }

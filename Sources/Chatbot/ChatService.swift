@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Logging
 
 /// A citizen's message to the bot (`POST /api/chat`).
@@ -40,6 +41,34 @@ public struct ChatReply: Sendable, Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey { case kind, intent, confidence, answer, html, options, suggestions, articles, session, id, language }
 
+    /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request).
+    public var jsonData: Data {
+        var json = JSONWriter(capacity: 256 + answer.utf8.count + html.utf8.count)
+        json.raw("{\"kind\":"); json.string(kind)
+        json.raw(",\"intent\":"); json.optionalString(intent)
+        json.raw(",\"confidence\":"); json.number((confidence * 1000).rounded() / 1000)
+        json.raw(",\"answer\":"); json.string(answer)
+        json.raw(",\"html\":"); json.string(html)
+        for (key, list) in [("options", options), ("suggestions", suggestions)] {
+            json.raw(","); json.string(key); json.raw(":[")
+            for (position, option) in list.enumerated() {
+                if position > 0 { json.raw(",") }
+                json.raw("{\"intent\":"); json.string(option.intent); json.raw(",\"title\":"); json.string(option.title); json.raw("}")
+            }
+            json.raw("]")
+        }
+        json.raw(",\"articles\":[")
+        for (position, article) in articles.enumerated() {
+            if position > 0 { json.raw(",") }
+            json.raw("{\"title\":"); json.string(article.title); json.raw(",\"url\":"); json.string(article.url); json.raw("}")
+        }
+        json.raw("],\"session\":"); json.string(session)
+        json.raw(",\"id\":"); json.string(id)
+        json.raw(",\"language\":"); json.string(language)
+        json.raw("}")
+        return json.data
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kind, forKey: .kind)
@@ -73,6 +102,8 @@ public final class ChatService: Sendable {
     let conversations: Conversations
     let knowledge: (any KnowledgeSearch)?
     let analytics: ChatAnalytics?
+    /// The bot's own fixed paragraphs, rendered once.
+    private let fixedHTML: [String: String]
 
     public init(library: IntentLibrary, policy: DecisionPolicy, facts: InstallationFacts, conversationTTL: Duration,
                 knowledge: (any KnowledgeSearch)? = nil, analytics: ChatAnalytics? = nil) {
@@ -82,10 +113,24 @@ public final class ChatService: Sendable {
         self.conversations = Conversations(timeToLive: conversationTTL)
         self.knowledge = knowledge
         self.analytics = analytics
+        var fixed: [String: String] = [:]
+        for language in ChatLanguage.allCases {
+            let texts = Texts(language)
+            for text in [texts.noAnswer, texts.contact, facts["contact.block"] ?? ""] where !text.isEmpty {
+                fixed[text] = AnswerMarkdown.html(text)
+            }
+        }
+        fixedHTML = fixed
+    }
+
+    /// Markdown paragraphs joined, and their HTML from the caches where possible (blank-line
+    /// separated paragraphs render independently, so the HTML parts can be concatenated).
+    private func compose(_ parts: [String], index: IntentIndex) -> (markdown: String, html: String) {
+        (parts.joined(separator: "\n\n"), parts.map { fixedHTML[$0] ?? index.html($0) }.joined())
     }
 
     public func reply(to request: ChatRequest) throws -> ChatReply {
-        let message = request.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = Self.trimmed(request.message)
         guard !message.isEmpty else { throw ChatInputError(code: "empty_message", message: "Bitte geben Sie eine Frage ein.") }
         guard message.count <= Self.maximumMessageLength else {
             throw ChatInputError(code: "message_too_long", message: "Die Nachricht ist zu lang (höchstens \(Self.maximumMessageLength) Zeichen).")
@@ -117,7 +162,7 @@ public final class ChatService: Sendable {
                 throw ChatInputError(code: "unknown_choice", message: "Diese Auswahl gibt es nicht (mehr).")
             }
             let language = requestedLanguage ?? .german
-            reply = answer(intent, text: intent.answer(language), confidence: 1, language: language, index: index)
+            reply = answer(intent, parts: [intent.answer(language)], confidence: 1, language: language, index: index)
             recordedKind = "choice"
         } else {
             let match = index.match(PersonalDataScrubber.strip(message), language: requestedLanguage)
@@ -130,6 +175,12 @@ public final class ChatService: Sendable {
         analytics?.record(ChatAnalytics.Event(answerId: replyID, at: Date(), language: reply.language, question: message,
                                               kind: recordedKind, intent: reply.intent, confidence: reply.confidence))
         return reply
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = text.lastIndex(where: { !$0.isWhitespace })!
+        return String(text[first...last])
     }
 
     /// Stores feedback for a reply given earlier in the conversation window.
@@ -160,10 +211,10 @@ public final class ChatService: Sendable {
             }
             let confidence = followUp.probability * match.certainty
             if let sub = intent.subAnswer(followUp.intent, language) {
-                return (answer(intent, text: "**\(intent.title(language)): \(topicTitle)**\n\n" + sub, confidence: confidence, language: language, index: index), "answer")
+                return (answer(intent, parts: ["**\(intent.title(language)): \(topicTitle)**", sub], confidence: confidence, language: language, index: index), "answer")
             }
-            let text = texts.noSubAnswer(topicTitle, intent.title(language)) + "\n\n" + intent.answer(language)
-            return (answer(intent, text: text, confidence: confidence, language: language, index: index), "answer")
+            let parts = [texts.noSubAnswer(topicTitle, intent.title(language)), intent.answer(language)]
+            return (answer(intent, parts: parts, confidence: confidence, language: language, index: index), "answer")
         }
 
         switch policy.decide(match) {
@@ -172,10 +223,10 @@ public final class ChatService: Sendable {
             // "Was kostet ein Wunschkennzeichen?": the topic's sub-answer, when the question names it.
             if let topic = match.topic, topic.probability >= 0.5, let sub = intent.subAnswer(topic.intent, language) {
                 let topicTitle = index.catalog.followUps.first { $0.id == topic.intent }?.title(language) ?? topic.intent
-                let text = "**\(intent.title(language)): \(topicTitle)**\n\n" + sub
-                return (answer(intent, text: text, confidence: match.confidence, language: language, index: index), "answer")
+                let parts = ["**\(intent.title(language)): \(topicTitle)**", sub]
+                return (answer(intent, parts: parts, confidence: match.confidence, language: language, index: index), "answer")
             }
-            return (answer(intent, text: intent.answer(language), confidence: match.confidence, language: language, index: index), "answer")
+            return (answer(intent, parts: [intent.answer(language)], confidence: match.confidence, language: language, index: index), "answer")
         case .clarify(let first, let second):
             guard let a = index.intent(first), let b = index.intent(second) else { break }
             let text = texts.clarify(a.title(language), b.title(language))
@@ -193,25 +244,27 @@ public final class ChatService: Sendable {
         .init(intent: intent.id, title: intent.title(language))
     }
 
-    private func answer(_ intent: Intent, text: String, confidence: Double, language: ChatLanguage, index: IntentIndex) -> ChatReply {
+    private func answer(_ intent: Intent, parts: [String], confidence: Double, language: ChatLanguage, index: IntentIndex) -> ChatReply {
         let related = intent.related.compactMap(index.intent).prefix(3).map { option($0, language) }
-        return ChatReply(kind: "answer", intent: intent.id, confidence: confidence, answer: text, html: AnswerMarkdown.html(text),
+        let (text, html) = compose(parts, index: index)
+        return ChatReply(kind: "answer", intent: intent.id, confidence: confidence, answer: text, html: html,
                          options: [], suggestions: Array(related), articles: [], session: "", id: "", language: language.rawValue)
     }
 
     private func fallback(_ opening: String, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
                           searchArticles: Bool) -> ChatReply {
         let texts = Texts(language)
-        var text = opening
+        var parts = [opening]
         var articles: [KnowledgeArticle] = []
         if searchArticles, let knowledge, match.contentWords > 0 {
             articles = knowledge.searchPublicArticles(message, limit: 3)
             if !articles.isEmpty {
-                text += "\n\n" + texts.articlesIntro + "\n" + articles.map { "- [\($0.title)](\($0.url))" }.joined(separator: "\n")
+                parts.append(texts.articlesIntro + "\n" + articles.map { "- [\($0.title)](\($0.url))" }.joined(separator: "\n"))
             }
         }
-        text += "\n\n" + texts.contact
-        if let block = facts["contact.block"], !block.isEmpty { text += "\n\n" + block }
+        parts.append(texts.contact)
+        if let block = facts["contact.block"], !block.isEmpty { parts.append(block) }
+        let (text, html) = compose(parts, index: index)
         // Candidates that were not good enough to answer, offered as suggestions when the
         // question was at least partly understood.
         var suggestions: [ChatReply.Option] = []
@@ -221,7 +274,7 @@ public final class ChatService: Sendable {
         if let human = index.intent("mitarbeiter"), !suggestions.contains(where: { $0.intent == human.id }) {
             suggestions.append(option(human, language))
         }
-        return ChatReply(kind: "fallback", intent: nil, confidence: match.confidence, answer: text, html: AnswerMarkdown.html(text),
+        return ChatReply(kind: "fallback", intent: nil, confidence: match.confidence, answer: text, html: html,
                          options: [], suggestions: suggestions, articles: articles, session: "", id: "", language: language.rawValue)
     }
 

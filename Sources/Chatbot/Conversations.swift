@@ -20,14 +20,14 @@ final class Conversations: Sendable {
     private struct Storage {
         var states: [String: State] = [:]
         var answers: [String: GivenAnswer] = [:]
-        var operations = 0
+        var lastSweep = ContinuousClock.now
     }
 
     private let storage = Mutex(Storage())
     let timeToLive: Duration
     let capacity: Int
 
-    init(timeToLive: Duration, capacity: Int = 200_000) {
+    init(timeToLive: Duration, capacity: Int = 50_000) {
         self.timeToLive = timeToLive
         self.capacity = capacity
     }
@@ -43,14 +43,17 @@ final class Conversations: Sendable {
         storage.withLock { storage in
             storage.states[session] = State(lastIntent: lastIntent ?? storage.states[session]?.lastIntent, lastSeen: now)
             storage.answers[answer.id] = answer.value
-            storage.operations += 1
-            if storage.operations % 1024 == 0 || storage.states.count > capacity || storage.answers.count > capacity {
+            // Expired entries go in a sweep at most every ten seconds (a sweep walks every
+            // entry; per request it cost a fifth of a chat request under load).
+            if now - storage.lastSweep > .seconds(10) {
+                storage.lastSweep = now
                 let ttl = timeToLive
                 storage.states = storage.states.filter { now - $0.value.lastSeen < ttl }
                 storage.answers = storage.answers.filter { now - $0.value.at < ttl }
-                if storage.states.count > capacity { storage.states.removeAll() }
-                if storage.answers.count > capacity { storage.answers.removeAll() }
             }
+            // A flood of new sessions beyond the capacity: forget them all rather than grow.
+            if storage.states.count > capacity { storage.states.removeAll(keepingCapacity: true) }
+            if storage.answers.count > capacity { storage.answers.removeAll(keepingCapacity: true) }
         }
     }
 

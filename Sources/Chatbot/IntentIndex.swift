@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TextAnalysis
 
 /// The in-memory matcher built from a catalog: per language, a text pipeline over the
@@ -35,6 +36,13 @@ public final class IntentIndex: Sendable {
     public init(catalog: IntentCatalog, extraVocabulary: [String] = []) {
         self.catalog = catalog
         intentsByID = Dictionary(catalog.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var rendered: [String: String] = [:]
+        for intent in catalog.intents {
+            for text in Array(intent.answers.values) + intent.subAnswers.values.flatMap(\.values) where rendered[text] == nil {
+                rendered[text] = AnswerMarkdown.html(text)
+            }
+        }
+        renderedAnswers = rendered
         var languages: [ChatLanguage: LanguageIndex] = [:]
         for language in ChatLanguage.allCases {
             let intents = catalog.intents.filter { intent in intent.examples.contains { $0.language == language } }
@@ -79,10 +87,37 @@ public final class IntentIndex: Sendable {
 
     public func intent(_ id: String) -> Intent? { intentsByID[id] }
     private let intentsByID: [String: Intent]
+    /// Every answer and sub-answer rendered once at load: rendering per reply showed up as
+    /// a third of a chat request's time.
+    private let renderedAnswers: [String: String]
+
+    /// The safe HTML of a Markdown answer text (pre-rendered for the catalog's answers).
+    public func html(_ markdown: String) -> String {
+        renderedAnswers[markdown] ?? AnswerMarkdown.html(markdown)
+    }
 
     /// Matches one question. `language` nil: the language whose vocabulary covers the
     /// question better (German on a tie).
     public func match(_ text: String, language requested: ChatLanguage? = nil) -> IntentMatch {
+        // Citizens ask the same questions again and again ("Sperrmüll", "Öffnungszeiten"):
+        // a match is a pure function of the text and this index, so it is kept.
+        let key = (requested?.rawValue ?? "*") + "\u{1}" + text
+        if let cached = cache.withLock({ $0[key] }) { return cached }
+        let result = uncachedMatch(text, language: requested)
+        var kept = result
+        kept.analyzed = nil  // only `intents explain` needs it; keeps the cache small
+        cache.withLock { cache in
+            if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = kept
+        }
+        return result
+    }
+
+    private let cache = Mutex<[String: IntentMatch]>([:])
+    static let cacheCapacity = 10_000
+
+    /// Matching without the cache (for measurements).
+    func uncachedMatch(_ text: String, language requested: ChatLanguage?) -> IntentMatch {
         if let requested, let index = languages[requested] {
             return match(index.pipeline.analyze(text), index: index, language: requested)
         }

@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 import Logging
 import Synchronization
@@ -53,6 +54,15 @@ public final class IntentLibrary: Sendable {
     /// Returns the error, if any.
     @discardableResult
     public func reload() -> IntentFileError? {
+        builder.run { self.build() }
+    }
+
+    /// Every build runs on this one thread: an index built on whichever request thread asked
+    /// left that thread's malloc arena fragmented (measured: +50 MB resident after a few
+    /// reloads of the 500-intent set); on one thread, each build reuses the last one's memory.
+    private let builder = BuilderThread()
+
+    private func build() -> IntentFileError? {
         reloading.withLock { _ in
             let clock = ContinuousClock()
             let started = clock.now
@@ -70,6 +80,9 @@ public final class IntentLibrary: Sendable {
                         loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
                         reloads: state.status.reloads + 1)
                 }
+                // The previous index and the training buffers are freed now: hand the pages
+                // back to the system.
+                kh_release_free_memory()
                 logger.info("intents loaded", metadata: [
                     "intents": .stringConvertible(catalog.intents.count), "files": .stringConvertible(catalog.files.count),
                     "ms": .string(String(format: "%.0f", milliseconds)),
@@ -125,5 +138,48 @@ public final class IntentLibrary: Sendable {
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
             return "\(name)|\(modified)|\(size)"
         }
+    }
+}
+
+/// A long-lived thread that runs one job at a time for its callers and waits with them.
+private final class BuilderThread: @unchecked Sendable {
+    // @unchecked: `job` and `result` are handed over under `lock`, with semaphores ordering them.
+    private let lock = NSLock()
+    private let callers = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private var job: (() -> IntentFileError?)?
+    private var result: IntentFileError?
+
+    init() {
+        let thread = Thread { [unowned self] in
+            while true {
+                ready.wait()
+                lock.lock()
+                let work = job
+                lock.unlock()
+                let outcome = work?()
+                lock.lock()
+                result = outcome
+                lock.unlock()
+                done.signal()
+            }
+        }
+        thread.name = "intents-build"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func run(_ work: @escaping () -> IntentFileError?) -> IntentFileError? {
+        callers.lock()
+        defer { callers.unlock() }
+        lock.lock()
+        job = work
+        lock.unlock()
+        ready.signal()
+        done.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return result
     }
 }

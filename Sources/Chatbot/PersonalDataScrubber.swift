@@ -13,7 +13,11 @@ public enum PersonalDataScrubber {
         // NSRegularExpression is immutable after creation and documented as thread-safe.
         let expression: NSRegularExpression
         let replacement: String
+        /// What a text must contain for the rule to possibly match.
+        let needs: Need
     }
+
+    private enum Need { case digit, at, namePhrase }
 
     private static let rules: [Rule] = [
         (#"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"#, "[E-Mail]"),
@@ -28,7 +32,8 @@ public enum PersonalDataScrubber {
         (#"\b[A-Z0-9]{0,6}[0-9]{2,}[/\-.][0-9A-Z/\-.]{3,}\b"#, "[Aktenzeichen]"),
         (#"\b\d{6,}\b"#, "[Nummer]"),
     ].map { pattern, replacement in
-        Rule(expression: try! NSRegularExpression(pattern: pattern), replacement: replacement)
+        let needs: Need = replacement == "[E-Mail]" ? .at : replacement == "$NAME" ? .namePhrase : .digit
+        return Rule(expression: try! NSRegularExpression(pattern: pattern), replacement: replacement, needs: needs)
     }
 
     /// The text with personal data replaced by markers (`[E-Mail]`, `[Name]`, …), for storage.
@@ -43,8 +48,19 @@ public enum PersonalDataScrubber {
     }
 
     private static func replace(_ text: String, markers: Bool) -> String {
+        // Every rule needs a digit, an "@" or a name phrase: most questions have none, and
+        // then no regular expression runs at all (they cost more than matching).
+        let hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+        let hasAt = text.utf8.contains(0x40)
+        let lower = text.lowercased()
+        let hasNamePhrase = lower.contains("hei") || lower.contains("name") || lower.contains("called")
+        guard hasDigit || hasAt || hasNamePhrase else { return text }
         var result = text
         for rule in rules {
+            switch rule.needs {
+            case .digit where !hasDigit, .at where !hasAt, .namePhrase where !hasNamePhrase: continue
+            default: break
+            }
             let range = NSRange(result.startIndex..., in: result)
             if rule.replacement == "$NAME" {
                 // Keep the phrase, drop the name.

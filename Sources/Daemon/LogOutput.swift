@@ -137,10 +137,10 @@ struct AccessLogWriter: Sendable {
         case .json:
             line += "{\"bytes\":\""; line.number(record.bytes)
             line += "\",\"duration_ms\":\""; line.milliseconds(record.microseconds)
-            line += "\",\"level\":\"info\",\"listener\":"; line += JSONText.quoted(record.listener)
-            line += ",\"logger\":"; line += JSONText.quoted(label)
-            line += ",\"message\":"; line += JSONText.quoted("\(record.method) \(record.path) \(record.status)")
-            line += ",\"remote\":"; line += JSONText.quoted(record.remoteAddress)
+            line += "\",\"level\":\"info\",\"listener\":"; line += JSONWriter.quoted(record.listener)
+            line += ",\"logger\":"; line += JSONWriter.quoted(label)
+            line += ",\"message\":"; line += JSONWriter.quoted("\(record.method) \(record.path) \(record.status)")
+            line += ",\"remote\":"; line += JSONWriter.quoted(record.remoteAddress)
             line += ",\"request_id\":\""; line += record.requestID
             line += "\",\"status\":\""; line.number(record.status)
             line += "\",\"time\":\""; line.timestamp(); line += "\"}"
@@ -200,26 +200,5 @@ struct LogLine {
         padded(Int(parts.tm_min), width: 2); bytes.append(UInt8(ascii: ":"))
         padded(Int(parts.tm_sec), width: 2); bytes.append(UInt8(ascii: "."))
         padded(Int(now.tv_nsec / 1_000_000), width: 3); bytes.append(UInt8(ascii: "Z"))
-    }
-}
-
-/// JSON string literals for hand-built log lines.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

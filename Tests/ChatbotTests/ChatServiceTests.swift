@@ -78,6 +78,17 @@ final class ChatFixture: @unchecked Sendable {
         #expect(englishFallback.answer.hasPrefix("Sorry"))
     }
 
+    @Test func theHandWrittenJSONMatchesTheEncoder() throws {
+        let chat = try ChatFixture()
+        for question in ["Wie melde ich mein Auto an?", "Auto", "Wetter \"heute\"\n\\ \u{1}", "I lost my driving licence"] {
+            let reply = try chat.ask(question)
+            let handWritten = try JSONSerialization.jsonObject(with: reply.jsonData) as? NSDictionary
+            let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reply)) as? NSDictionary
+            #expect(handWritten != nil)
+            #expect(handWritten == encoded, "\(question)")
+        }
+    }
+
     @Test func followUpsReferToTheLastTopic() throws {
         let chat = try ChatFixture()
         let first = try chat.ask("Ich möchte mein Auto zulassen")

@@ -6,7 +6,7 @@ import Testing
 @Suite struct LogOutputTests {
     @Test func jsonTextEscapesWhatJSONRequires() throws {
         let nasty = "/a\"b\\c\nd\u{01}é"
-        let data = Data("{\"v\":\(JSONText.quoted(nasty))}".utf8)
+        let data = Data("{\"v\":\(JSONWriter.quoted(nasty))}".utf8)
         let parsed = try JSONSerialization.jsonObject(with: data) as? [String: String]
         #expect(parsed?["v"] == nasty)
     }
