@@ -88,10 +88,8 @@ public struct ChatRoutes: Sendable {
             context["question"] = question
             do {
                 let reply = try service.reply(to: ChatRequest(message: question, language: request.query["sprache"]))
-                context["reply"] = [
-                    "html": reply.html,
-                    "options": (reply.options + reply.suggestions).map { ["title": $0.title] },
-                ] as [String: Any]
+                let options = (reply.options + reply.suggestions).map { ["title": $0.title] }
+                context["reply"] = ["html": reply.html, "options": options, "hasOptions": !options.isEmpty] as [String: Any]
             } catch let error as ChatInputError {
                 context["failure"] = error.message
             }
@@ -161,6 +159,10 @@ public struct ChatRoutes: Sendable {
                                                          "helpful": $0.helpful ? "ja" : "nein", "comment": $0.comment] },
             "widget": ChatWidget.script.url,
         ]
+        for key in ["unanswered", "lowConfidence", "choices", "top", "daily", "unhelpfulIntents", "comments"] {
+            // Mustache cannot ask a list for its size: a flag per list for the table around it.
+            context["has" + key.prefix(1).uppercased() + key.dropFirst()] = !((context[key] as? [Any])?.isEmpty ?? true)
+        }
         if let error = status.lastError { context["lastError"] = error }
         if request.query["neu"] != nil { context["reloaded"] = true }
         if request.query["fehler"] != nil, status.lastError == nil { context["reloaded"] = true }

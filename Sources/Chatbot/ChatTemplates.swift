@@ -21,7 +21,7 @@ enum ChatTemplates {
     <section class="answer" aria-labelledby="antwort-titel" role="status">
       <h2 id="antwort-titel">Antwort</h2>
       {{{html}}}
-      {{#options.count}}<p>Passende Themen:</p><ul>{{#options}}<li><a href="/?frage={{title}}">{{title}}</a></li>{{/options}}</ul>{{/options.count}}
+      {{#hasOptions}}<p>Passende Themen:</p><ul>{{#options}}<li><a href="/?frage={{title}}">{{title}}</a></li>{{/options}}</ul>{{/hasOptions}}
     </section>
     {{/reply}}
     <script src="{{widget}}" defer data-open="true"></script>
@@ -43,7 +43,7 @@ enum ChatTemplates {
       </dl>
       <form method="post" action="/chatbot/reload">
         <input type="hidden" name="_csrf" value="{{viewer.csrfToken}}">
-        <button type="submit">Jetzt neu laden</button>
+        <button type="submit" class="primary">Jetzt neu laden</button>
       </form>
     </section>
     <section aria-labelledby="auswertung">
@@ -51,43 +51,43 @@ enum ChatTemplates {
       <form method="get" action="/chatbot" class="inline-form">
         <label for="tage">Zeitraum</label>
         <select id="tage" name="tage">{{#dayChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}} Tage</option>{{/dayChoices}}</select>
-        <button type="submit">Anzeigen</button>
+        <button type="submit" class="primary">Anzeigen</button>
       </form>
       <p>{{total}} Fragen · Rückmeldungen: {{helpful}} hilfreich, {{unhelpful}} nicht hilfreich. Gespeichert werden Fragen nur ohne personenbezogene Daten.</p>
 
       <h3>Unbeantwortete Fragen</h3>
       {{^unanswered}}<p>Keine.</p>{{/unanswered}}
-      {{#unanswered.count}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Anzahl</th><th scope="col">Zuletzt</th></tr></thead><tbody>
+      {{#hasUnanswered}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Anzahl</th><th scope="col">Zuletzt</th></tr></thead><tbody>
       {{#unanswered}}<tr><td>{{question}}</td><td>{{count}}</td><td>{{last}}</td></tr>{{/unanswered}}
-      </tbody></table></div>{{/unanswered.count}}
+      </tbody></table></div>{{/hasUnanswered}}
 
       <h3>Unsichere Antworten</h3>
       {{^lowConfidence}}<p>Keine.</p>{{/lowConfidence}}
-      {{#lowConfidence.count}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Intent</th><th scope="col">Sicherheit</th><th scope="col">Anzahl</th></tr></thead><tbody>
+      {{#hasLowConfidence}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Intent</th><th scope="col">Sicherheit</th><th scope="col">Anzahl</th></tr></thead><tbody>
       {{#lowConfidence}}<tr><td>{{question}}</td><td>{{intent}}</td><td>{{confidence}}</td><td>{{count}}</td></tr>{{/lowConfidence}}
-      </tbody></table></div>{{/lowConfidence.count}}
+      </tbody></table></div>{{/hasLowConfidence}}
 
       <h3>Gewählte Optionen nach Rückfragen</h3>
       {{^choices}}<p>Keine.</p>{{/choices}}
-      {{#choices.count}}<ul>{{#choices}}<li>{{intent}}: {{count}}</li>{{/choices}}</ul>{{/choices.count}}
+      {{#hasChoices}}<ul>{{#choices}}<li>{{intent}}: {{count}}</li>{{/choices}}</ul>{{/hasChoices}}
 
       <h3>Häufigste Themen</h3>
       {{^top}}<p>Keine.</p>{{/top}}
-      {{#top.count}}<ol>{{#top}}<li>{{intent}}: {{count}}</li>{{/top}}</ol>{{/top.count}}
+      {{#hasTop}}<ol>{{#top}}<li>{{intent}}: {{count}}</li>{{/top}}</ol>{{/hasTop}}
 
       <h3>Verlauf je Tag</h3>
       {{^daily}}<p>Keine.</p>{{/daily}}
-      {{#daily.count}}<div class="table-wrap"><table><thead><tr><th scope="col">Tag</th><th scope="col">Antworten</th><th scope="col">Rückfragen</th><th scope="col">Ohne Antwort</th></tr></thead><tbody>
+      {{#hasDaily}}<div class="table-wrap"><table><thead><tr><th scope="col">Tag</th><th scope="col">Antworten</th><th scope="col">Rückfragen</th><th scope="col">Ohne Antwort</th></tr></thead><tbody>
       {{#daily}}<tr><td>{{day}}</td><td>{{answer}}</td><td>{{clarify}}</td><td>{{fallback}}</td></tr>{{/daily}}
-      </tbody></table></div>{{/daily.count}}
+      </tbody></table></div>{{/hasDaily}}
 
       <h3>Nicht hilfreich bewertete Themen</h3>
       {{^unhelpfulIntents}}<p>Keine.</p>{{/unhelpfulIntents}}
-      {{#unhelpfulIntents.count}}<ul>{{#unhelpfulIntents}}<li>{{intent}}: {{count}}</li>{{/unhelpfulIntents}}</ul>{{/unhelpfulIntents.count}}
+      {{#hasUnhelpfulIntents}}<ul>{{#unhelpfulIntents}}<li>{{intent}}: {{count}}</li>{{/unhelpfulIntents}}</ul>{{/hasUnhelpfulIntents}}
 
       <h3>Kommentare</h3>
       {{^comments}}<p>Keine.</p>{{/comments}}
-      {{#comments.count}}<ul>{{#comments}}<li>{{at}} · {{intent}} · hilfreich: {{helpful}} – {{comment}}</li>{{/comments}}</ul>{{/comments.count}}
+      {{#hasComments}}<ul>{{#comments}}<li>{{at}} · {{intent}} · hilfreich: {{helpful}} – {{comment}}</li>{{/comments}}</ul>{{/hasComments}}
     </section>
     <p>Zum Ausprobieren: der Chat unten rechts (wie auf der Website).</p>
     <script src="{{widget}}" defer></script>

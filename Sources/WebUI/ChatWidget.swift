@@ -144,21 +144,19 @@ public enum ChatWidget {
         }).then(function () { send.disabled = false; });
       }
 
-      function setOpen(open) {
+      // moveFocus: only when the citizen opened or closed the chat, never on page load.
+      function setOpen(open, moveFocus) {
         win.hidden = !open;
+        root.classList.toggle("khc-open", open);
         toggle.setAttribute("aria-expanded", String(open));
         toggle.textContent = open ? T.close : T.open;
-        if (open) {
-          if (!log.childNodes.length) say("bot", T.hello);
-          input.focus();
-        } else {
-          toggle.focus();
-        }
+        if (open && !log.childNodes.length) say("bot", T.hello);
+        if (moveFocus) (open ? input : toggle).focus();
       }
 
-      toggle.addEventListener("click", function () { setOpen(win.hidden); });
-      close.addEventListener("click", function () { setOpen(false); });
-      win.addEventListener("keydown", function (event) { if (event.key === "Escape") setOpen(false); });
+      toggle.addEventListener("click", function () { setOpen(win.hidden, true); });
+      close.addEventListener("click", function () { setOpen(false, true); });
+      win.addEventListener("keydown", function (event) { if (event.key === "Escape") setOpen(false, true); });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         var message = input.value.trim();
@@ -171,7 +169,8 @@ public enum ChatWidget {
 
       function mount() {
         document.body.appendChild(root);
-        if (script.dataset.open === "true") setOpen(true);
+        // Opened on load only where there is room next to the page (not on phones).
+        if (script.dataset.open === "true" && window.matchMedia("(min-width: 481px)").matches) setOpen(true, false);
       }
       if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
     })();
@@ -210,6 +209,7 @@ public enum ChatWidget {
     @media (max-width: 480px) {
       .khc-window { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; }
       .khc-toggle { right: .5rem; bottom: .5rem; }
+      .khc-open .khc-toggle { display: none; }  /* the window's own close button is there */
     }
     @media (forced-colors: active) { .khc-toggle, .khc-send, .khc-option, .khc-fb { border: 2px solid ButtonText; } }
     @media (prefers-reduced-motion: reduce) { .khc * { scroll-behavior: auto; } }

@@ -42,6 +42,13 @@ enum Stylesheet {
     .notice-error { border-color: var(--error); background: var(--error-bg); color: var(--error); }
     .hint { color: var(--muted); font-size: 0.95rem; }
     code { font-size: 0.95em; background: var(--soft); padding: 0 0.25rem; }
+    .answer { margin-top: 1.5rem; border-top: 1px solid var(--line); padding-top: 0.5rem; }
+    .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+    .facts dt { font-weight: 600; } .facts dd { margin: 0; }
+    .table-wrap { overflow-x: auto; }
+    table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+    th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    .inline-form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
     .site-footer { border-top: 1px solid var(--line); color: var(--muted); font-size: 0.9rem; padding: 1rem 0; }
     @media (max-width: 40rem) { .logout { margin-left: 0; width: 100%; } h1 { font-size: 1.5rem; } }
     @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }

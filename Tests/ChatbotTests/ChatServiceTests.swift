@@ -259,4 +259,21 @@ final class ChatFixture: @unchecked Sendable {
         #expect(widget.text.contains("credentials: \"omit\""))
         #expect(client.execute(.get, "/chat/widget.css").status == .ok)
     }
+
+    @Test func theAdminPageShowsStatusAndAnalytics() throws {
+        let chat = try ChatFixture()
+        _ = try chat.ask("Auto")
+        _ = try chat.ask("Wer gewinnt die Bundesliga?")
+        let client = TestClient(try chat.application())
+        let page = client.execute(.get, "/chatbot?tage=7")
+        #expect(page.status == .ok)
+        #expect(page.text.contains("Wer gewinnt die Bundesliga?"))   // unanswered, in a table
+        #expect(page.text.contains("<th scope=\"col\">Frage</th>"))
+        #expect(page.text.contains("<option value=\"7\" selected>"))
+        #expect(!page.text.contains("nil"))
+        #expect(client.execute(.get, "/chatbot?tage=0").status == .badRequest)
+        let status = client.execute(.get, "/api/chat/status")
+        #expect(status.json?["intents"] as? Int == 6)
+        #expect(client.execute(.get, "/api/chat/analytics?days=abc").errorCode == "invalid_days")
+    }
 }
