@@ -177,9 +177,12 @@ enum Schemas {
         "type": "object", "required": ["message"],
         "properties": [
             "message": ["type": "string", "minLength": 1, "maxLength": 500],
-            "session": ["type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"],
-            "language": ["type": "string", "enum": ["de", "en"]],
-            "choice": ["type": "string", "description": "Intent einer zuvor angebotenen Option"],
+            "session": ["type": ["string", "null"], "pattern": "^([A-Za-z0-9_-]{8,64})?$",
+                        "description": "Kennung des Gesprächs aus einer früheren Antwort; fehlt sie oder ist sie leer, beginnt ein neues"],
+            "language": ["type": ["string", "null"], "enum": ["de", "en", "", .null],
+                         "description": "Sprache der Antwort; ohne Angabe erkannt"],
+            "choice": ["type": ["string", "null"],
+                       "description": "Intent einer zuvor angebotenen Option; unbekannte werden ignoriert"],
         ],
     ]
     static let chatReply: JSONValue = [

@@ -137,7 +137,7 @@ public final class ChatService: Sendable {
         }
         var requestedLanguage: ChatLanguage?
         if let language = request.language, !language.isEmpty {
-            guard let known = ChatLanguage(rawValue: language.lowercased()) else {
+            guard let known = ChatLanguage(rawValue: language) else {
                 throw ChatInputError(code: "invalid_language", message: "Unbekannte Sprache \"\(language.prefix(10))\" (möglich: de, en).")
             }
             requestedLanguage = known
@@ -157,10 +157,9 @@ public final class ChatService: Sendable {
 
         var reply: ChatReply
         var recordedKind: String
-        if let choice = request.choice, !choice.isEmpty {
-            guard let intent = index.intent(choice) else {
-                throw ChatInputError(code: "unknown_choice", message: "Diese Auswahl gibt es nicht (mehr).")
-            }
+        // A chosen option answers its intent; one that no longer exists (the intents were
+        // reloaded since it was offered) is ignored, and the message is matched as usual.
+        if let choice = request.choice, let intent = index.intent(choice) {
             let language = requestedLanguage ?? .german
             reply = answer(intent, parts: [intent.answer(language)], confidence: 1, language: language, index: index)
             recordedKind = "choice"
