@@ -126,7 +126,8 @@ public final class ChatService: Sendable {
     /// Markdown paragraphs joined, and their HTML from the caches where possible (blank-line
     /// separated paragraphs render independently, so the HTML parts can be concatenated).
     private func compose(_ parts: [String], index: IntentIndex) -> (markdown: String, html: String) {
-        (parts.joined(separator: "\n\n"), parts.map { fixedHTML[$0] ?? index.html($0) }.joined())
+        if parts.count == 1 { return (parts[0], fixedHTML[parts[0]] ?? index.html(parts[0])) }
+        return (parts.joined(separator: "\n\n"), parts.map { fixedHTML[$0] ?? index.html($0) }.joined())
     }
 
     public func reply(to request: ChatRequest) throws -> ChatReply {

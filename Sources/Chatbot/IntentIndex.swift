@@ -101,7 +101,11 @@ public final class IntentIndex: Sendable {
     public func match(_ text: String, language requested: ChatLanguage? = nil) -> IntentMatch {
         // Citizens ask the same questions again and again ("Sperrmüll", "Öffnungszeiten"):
         // a match is a pure function of the text and this index, so it is kept.
-        let key = (requested?.rawValue ?? "*") + "\u{1}" + text
+        // Keyed by bytes: String keys hash through Unicode normalisation, which showed up in
+        // profiles for every question with an umlaut.
+        var key = Array((requested?.rawValue ?? "*").utf8)
+        key.append(1)
+        key += text.utf8
         if let cached = cache.withLock({ $0[key] }) { return cached }
         let result = uncachedMatch(text, language: requested)
         var kept = result
@@ -113,7 +117,7 @@ public final class IntentIndex: Sendable {
         return result
     }
 
-    private let cache = Mutex<[String: IntentMatch]>([:])
+    private let cache = Mutex<[[UInt8]: IntentMatch]>([:])
     static let cacheCapacity = 10_000
 
     /// Matching without the cache (for measurements).
@@ -131,7 +135,11 @@ public final class IntentIndex: Sendable {
         // Without a requested language: English only when its vocabulary explains the
         // question clearly better.
         // A question German explains fully (every content word known) is German.
-        let clearlyGerman = germanText.coverage >= 1 && germanText.terms.contains { $0.kind == .stopword || $0.kind == .known }
+        // So is one with German function words and no English ones ("wo kann ich …").
+        let germanFunctionWords = germanText.terms.contains { $0.kind == .stopword }
+        let englishFunctionWords = germanText.terms.contains { Stopwords.contains($0.source, language: .english) }
+        let clearlyGerman = (germanText.coverage >= 1 && germanText.terms.contains { $0.kind == .stopword || $0.kind == .known })
+            || (germanFunctionWords && !englishFunctionWords)
         if !clearlyGerman, let english = languages[.english] {
             let englishText = english.pipeline.analyze(text)
             if Self.evidence(englishText) > Self.evidence(germanText) {

@@ -52,8 +52,8 @@ public enum PersonalDataScrubber {
         // then no regular expression runs at all (they cost more than matching).
         let hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
         let hasAt = text.utf8.contains(0x40)
-        let lower = text.lowercased()
-        let hasNamePhrase = lower.contains("hei") || lower.contains("name") || lower.contains("called")
+        let hasNamePhrase = containsIgnoringASCIICase(text, "hei") || containsIgnoringASCIICase(text, "name")
+            || containsIgnoringASCIICase(text, "called")
         guard hasDigit || hasAt || hasNamePhrase else { return text }
         var result = text
         for rule in rules {
@@ -78,6 +78,20 @@ public enum PersonalDataScrubber {
             }
         }
         return result
+    }
+
+    /// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case; no allocation.
+    private static func containsIgnoringASCIICase(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= pattern.count else { return false }
+            outer: for start in 0...(bytes.count - pattern.count) {
+                for offset in 0..<pattern.count where bytes[start + offset] | 0x20 != pattern[offset] { continue outer }
+                return true
+            }
+            return false
+        }
     }
 
     private static func namePhrase(_ match: String) -> String {
