@@ -28,7 +28,7 @@ public enum AnswerMarkdown {
         }
 
         for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = trimmed(rawLine)
             if line.isEmpty {
                 flushParagraph()
                 flushList()
@@ -117,9 +117,18 @@ public enum AnswerMarkdown {
         let afterText = text[text.index(after: closeText)...]
         guard afterText.first == "(", let closeTarget = afterText.firstIndex(of: ")") else { return nil }
         let label = String(text[text.index(after: text.startIndex)..<closeText])
-        let target = afterText[afterText.index(after: afterText.startIndex)..<closeTarget].trimmingCharacters(in: .whitespaces)
+        let target = trimmed(afterText[afterText.index(after: afterText.startIndex)..<closeTarget])
         guard isAllowed(target), !label.isEmpty else { return nil }
         return (label, target, afterText[afterText.index(after: closeTarget)...])
+    }
+
+    /// Without leading and trailing spaces and tabs (Swift-native: Foundation's trimming
+    /// bridges through NSString on Linux).
+    private static func trimmed(_ text: Substring) -> String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !isBlank($0) }) else { return "" }
+        let last = text.lastIndex(where: { !isBlank($0) })!
+        return String(text[first...last])
     }
 
     static func isAllowed(_ target: String) -> Bool {

@@ -161,7 +161,8 @@ public final class ChatService: Sendable {
         // A chosen option answers its intent; one that no longer exists (the intents were
         // reloaded since it was offered) is ignored, and the message is matched as usual.
         if let choice = request.choice, let intent = index.intent(choice) {
-            let language = requestedLanguage ?? .german
+            // The option's title came in the conversation's language.
+            let language = requestedLanguage ?? index.match(message).language
             reply = answer(intent, parts: [intent.answer(language)], confidence: 1, language: language, index: index)
             recordedKind = "choice"
         } else {

@@ -64,8 +64,6 @@ final class Conversations: Sendable {
         }
     }
 
-    var count: Int { storage.withLock { $0.states.count } }
-
     static func newIdentifier() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The whole analysis for one language against one corpus: tokens, synonyms, stems, then,
 /// for words the corpus does not know, compound splitting and typo correction.
 ///
@@ -10,6 +12,7 @@ public struct TextPipeline: Sendable {
     public let analyzer: Analyzer
     public let synonyms: SynonymTable
     public let vocabulary: Vocabulary
+    private let cache = TermCache()
 
     public init(analyzer: Analyzer, synonyms: SynonymTable = SynonymTable(), corpus: some Sequence<String>) {
         self.analyzer = analyzer
@@ -27,32 +30,61 @@ public struct TextPipeline: Sendable {
         var terms: [AnalyzedTerm] = []
         terms.reserveCapacity(tokens.count + 4)
         for token in tokens {
-            let isWord = token.unicodeScalars.contains { $0.properties.isAlphabetic }
-            if !isWord {
-                terms.append(AnalyzedTerm(stem: token, source: token, kind: .other))
+            // What a word becomes depends only on the word and this corpus: worth keeping,
+            // since citizens use a small vocabulary (stems, splits and corrections showed
+            // up as half of a question's analysis).
+            if let known = cache.terms(token) {
+                terms += known
                 continue
             }
-            if Stopwords.contains(token, language: analyzer.language) {
-                terms.append(AnalyzedTerm(stem: analyzer.stem(token), source: token, kind: .stopword))
-                continue
-            }
-            let stem = analyzer.stem(token)
-            if vocabulary.contains(token: token) || vocabulary.contains(stem: stem) {
-                terms.append(AnalyzedTerm(stem: stem, source: token, kind: .known))
-                if token.count >= 10, let parts = vocabulary.compoundParts(of: token) {
-                    terms += parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
-                }
-            } else if let parts = vocabulary.compoundParts(of: token) {
-                terms += parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
-            } else if let corrected = vocabulary.correction(for: token) {
-                terms.append(AnalyzedTerm(stem: analyzer.stem(corrected), source: token, kind: .corrected))
-            } else if let head = vocabulary.compoundHead(of: token) {
-                terms.append(AnalyzedTerm(stem: head, source: token, kind: .compoundHead))
-            } else {
-                terms.append(AnalyzedTerm(stem: stem, source: token, kind: .unknown))
-            }
+            let analysed = analyze(token: token)
+            cache.store(analysed, for: token)
+            terms += analysed
         }
         return AnalyzedText(terms: terms)
+    }
+
+    private func analyze(token: String) -> [AnalyzedTerm] {
+        let isWord = token.unicodeScalars.contains { $0.properties.isAlphabetic }
+        if !isWord { return [AnalyzedTerm(stem: token, source: token, kind: .other)] }
+        if Stopwords.contains(token, language: analyzer.language) {
+            return [AnalyzedTerm(stem: analyzer.stem(token), source: token, kind: .stopword)]
+        }
+        let stem = analyzer.stem(token)
+        if vocabulary.contains(token: token) || vocabulary.contains(stem: stem) {
+            var terms = [AnalyzedTerm(stem: stem, source: token, kind: .known)]
+            if token.count >= 10, let parts = vocabulary.compoundParts(of: token) {
+                terms += parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
+            }
+            return terms
+        }
+        if let parts = vocabulary.compoundParts(of: token) {
+            return parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
+        }
+        if let corrected = vocabulary.correction(for: token) {
+            return [AnalyzedTerm(stem: analyzer.stem(corrected), source: token, kind: .corrected)]
+        }
+        if let head = vocabulary.compoundHead(of: token) {
+            return [AnalyzedTerm(stem: head, source: token, kind: .compoundHead)]
+        }
+        return [AnalyzedTerm(stem: stem, source: token, kind: .unknown)]
+    }
+}
+
+/// Token -> terms, bounded: cleared when full rather than grown.
+final class TermCache: Sendable {
+    private let entries = Mutex<[String: [AnalyzedTerm]]>([:])
+    static let capacity = 50_000
+
+    func terms(_ token: String) -> [AnalyzedTerm]? {
+        entries.withLock { $0[token] }
+    }
+
+    func store(_ terms: [AnalyzedTerm], for token: String) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = terms
+        }
     }
 }
 

@@ -128,7 +128,7 @@ public enum ChatWidget {
         var pending = say("bot", T.thinking);
         pending.setAttribute("aria-busy", "true");
         send.disabled = true;
-        var body = { message: message, language: lang };
+        var body = { message: message };  // the server detects the language of each question
         if (session) body.session = session;
         if (choice) body.choice = choice;
         post("/api/chat", body).then(function (reply) {

@@ -148,6 +148,8 @@ final class ChatFixture: @unchecked Sendable {
         let reply = try chat.service.reply(to: ChatRequest(message: "Fahrzeug umschreiben", choice: "kfz-umschreibung"))
         #expect(reply.kind == "answer")
         #expect(reply.intent == "kfz-umschreibung")
+        let english = try chat.service.reply(to: ChatRequest(message: "Lost driving licence", choice: "fuehrerschein-ersatz"))
+        #expect(english.answer == "Apply for a replacement licence.")
     }
 
     @Test func analyticsStoreScrubbedQuestionsAndFeedback() throws {
