@@ -109,6 +109,7 @@ public final class IntentLibrary: Sendable {
             var last = initial
             while watching.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+                guard watching.load(ordering: .acquiring) else { break }
                 let current = fingerprint()
                 if current != last {
                     last = current
@@ -141,28 +142,39 @@ public final class IntentLibrary: Sendable {
     }
 }
 
-/// A long-lived thread that runs one job at a time for its callers and waits with them.
-private final class BuilderThread: @unchecked Sendable {
-    // @unchecked: `job` and `result` are handed over under `lock`, with semaphores ordering them.
-    private let lock = NSLock()
+/// A long-lived thread that runs one job at a time for its callers and waits with them. It
+/// ends when its owner goes away.
+private final class BuilderThread: Sendable {
+    /// What the thread and its callers share; the thread holds this, not the BuilderThread,
+    /// so that the owner's deinit can stop it.
+    private final class Shared: @unchecked Sendable {
+        // @unchecked: `job`, `result` and `stopped` are only touched under `lock`, and the
+        // semaphores order the hand-over.
+        let lock = NSLock()
+        let ready = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        var job: (() -> IntentFileError?)?
+        var result: IntentFileError?
+        var stopped = false
+    }
+
+    private let shared = Shared()
     private let callers = NSLock()
-    private let ready = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
-    private var job: (() -> IntentFileError?)?
-    private var result: IntentFileError?
 
     init() {
-        let thread = Thread { [unowned self] in
+        let shared = self.shared
+        let thread = Thread {
             while true {
-                ready.wait()
-                lock.lock()
-                let work = job
-                lock.unlock()
+                shared.ready.wait()
+                shared.lock.lock()
+                let work = shared.job, stopped = shared.stopped
+                shared.lock.unlock()
+                if stopped { return }
                 let outcome = work?()
-                lock.lock()
-                result = outcome
-                lock.unlock()
-                done.signal()
+                shared.lock.lock()
+                shared.result = outcome
+                shared.lock.unlock()
+                shared.done.signal()
             }
         }
         thread.name = "intents-build"
@@ -170,16 +182,23 @@ private final class BuilderThread: @unchecked Sendable {
         thread.start()
     }
 
+    deinit {
+        shared.lock.lock()
+        shared.stopped = true
+        shared.lock.unlock()
+        shared.ready.signal()
+    }
+
     func run(_ work: @escaping () -> IntentFileError?) -> IntentFileError? {
         callers.lock()
         defer { callers.unlock() }
-        lock.lock()
-        job = work
-        lock.unlock()
-        ready.signal()
-        done.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return result
+        shared.lock.lock()
+        shared.job = work
+        shared.lock.unlock()
+        shared.ready.signal()
+        shared.done.wait()
+        shared.lock.lock()
+        defer { shared.lock.unlock() }
+        return shared.result
     }
 }

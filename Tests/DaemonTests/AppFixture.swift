@@ -12,6 +12,15 @@ struct AppFixture {
     init(start: Bool = false, configure: (inout Configuration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-app-\(UUID().uuidString)")
         var configuration = Configuration()
+        // The shipped installation facts, so that the shipped intents load (their answers
+        // name the departments' phone numbers and so on).
+        let shipped = try Configuration.load(path: DaemonProcess.repository.appendingPathComponent("Config/kreishaus.yaml").path, environment: [:])
+        configuration.departments = shipped.departments
+        configuration.website = shipped.website
+        configuration.contact = shipped.contact
+        configuration.contactName = shipped.contactName
+        configuration.chatbot.intentsDirectory = DaemonProcess.repository.appendingPathComponent("Intents").path
+        configuration.chatbot.watchFiles = false
         configuration.dataDirectory = directory.path
         configuration.intranet.port = 0
         configuration.publicSite.port = 0

@@ -28,6 +28,9 @@ import Testing
                                      "/chat/widget.js", "/chat/widget.css"])
         // The public start page is the chatbot demo; the intranet's is the signed-in start page.
         #expect(fixture.publicSite.execute(.get, "/").text.contains("Bürger-Assistent"))
+        let chat = fixture.publicSite.execute(.post, "/api/chat", json: #"{"message": "Sperrmüll anmelden"}"#)
+        #expect(chat.json?["intent"] as? String == "abfall-sperrmuell")
+        #expect(fixture.app.chatLibrary.status.lastError == nil)
         #expect(fixture.intranet.execute(.get, "/", headers: [.accept: "text/html"]).status == .seeOther)
     }
 
