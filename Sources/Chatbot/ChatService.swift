@@ -102,8 +102,25 @@ public final class ChatService: Sendable {
     let conversations: Conversations
     let knowledge: (any KnowledgeSearch)?
     let analytics: ChatAnalytics?
-    /// The bot's own fixed paragraphs, rendered once.
-    private let fixedHTML: [String: String]
+    /// The bot's own fixed paragraphs per language, rendered once.
+    private let fixed: [ChatLanguage: FixedParts]
+
+    private struct FixedParts {
+        var noAnswer: Part
+        var contact: Part
+        var contactBlock: Part?
+    }
+
+    /// A paragraph of a reply: its Markdown and, when known in advance, its HTML.
+    struct Part {
+        var markdown: String
+        var html: String?
+
+        init(_ markdown: String, html: String? = nil) {
+            self.markdown = markdown
+            self.html = html
+        }
+    }
 
     public init(library: IntentLibrary, policy: DecisionPolicy, facts: InstallationFacts, conversationTTL: Duration,
                 knowledge: (any KnowledgeSearch)? = nil, analytics: ChatAnalytics? = nil) {
@@ -113,21 +130,22 @@ public final class ChatService: Sendable {
         self.conversations = Conversations(timeToLive: conversationTTL)
         self.knowledge = knowledge
         self.analytics = analytics
-        var fixed: [String: String] = [:]
+        var fixed: [ChatLanguage: FixedParts] = [:]
+        let block = facts["contact.block"].flatMap { $0.isEmpty ? nil : Part($0, html: AnswerMarkdown.html($0)) }
         for language in ChatLanguage.allCases {
             let texts = Texts(language)
-            for text in [texts.noAnswer, texts.contact, facts["contact.block"] ?? ""] where !text.isEmpty {
-                fixed[text] = AnswerMarkdown.html(text)
-            }
+            fixed[language] = FixedParts(noAnswer: Part(texts.noAnswer, html: AnswerMarkdown.html(texts.noAnswer)),
+                                         contact: Part(texts.contact, html: AnswerMarkdown.html(texts.contact)), contactBlock: block)
         }
-        fixedHTML = fixed
+        self.fixed = fixed
     }
 
-    /// Markdown paragraphs joined, and their HTML from the caches where possible (blank-line
+    /// Markdown paragraphs joined, and their HTML (pre-rendered where known; blank-line
     /// separated paragraphs render independently, so the HTML parts can be concatenated).
-    private func compose(_ parts: [String], index: IntentIndex) -> (markdown: String, html: String) {
-        if parts.count == 1 { return (parts[0], fixedHTML[parts[0]] ?? index.html(parts[0])) }
-        return (parts.joined(separator: "\n\n"), parts.map { fixedHTML[$0] ?? index.html($0) }.joined())
+    /// Looking answers up by their text cost a Unicode-normalising hash of the whole answer.
+    private func compose(_ parts: [Part]) -> (markdown: String, html: String) {
+        if parts.count == 1 { return (parts[0].markdown, parts[0].html ?? AnswerMarkdown.html(parts[0].markdown)) }
+        return (parts.map(\.markdown).joined(separator: "\n\n"), parts.map { $0.html ?? AnswerMarkdown.html($0.markdown) }.joined())
     }
 
     public func reply(to request: ChatRequest) throws -> ChatReply {
@@ -163,7 +181,7 @@ public final class ChatService: Sendable {
         if let choice = request.choice, let intent = index.intent(choice) {
             // The option's title came in the conversation's language.
             let language = requestedLanguage ?? index.match(message).language
-            reply = answer(intent, parts: [intent.answer(language)], confidence: 1, language: language, index: index)
+            reply = answer(intent, parts: [index.answerPart(intent, topic: nil, language)], confidence: 1, language: language, index: index)
             recordedKind = "choice"
         } else {
             let match = index.match(PersonalDataScrubber.strip(message), language: requestedLanguage)
@@ -207,14 +225,15 @@ public final class ChatService: Sendable {
         if let followUp = match.followUp, followUp.probability * match.certainty >= policy.clarifyThreshold {
             let topicTitle = index.catalog.followUps.first { $0.id == followUp.intent }?.title(language) ?? followUp.intent
             guard let previous, let intent = index.intent(previous) else {
-                let reply = fallback(texts.whichTopic(topicTitle), match: match, message: message, language: language, index: index, searchArticles: false)
+                let reply = fallback(Part(texts.whichTopic(topicTitle)), match: match, message: message, language: language, index: index, searchArticles: false)
                 return (reply, "fallback")
             }
             let confidence = followUp.probability * match.certainty
-            if let sub = intent.subAnswer(followUp.intent, language) {
-                return (answer(intent, parts: ["**\(intent.title(language)): \(topicTitle)**", sub], confidence: confidence, language: language, index: index), "answer")
+            if intent.subAnswer(followUp.intent, language) != nil {
+                let parts = [Part("**\(intent.title(language)): \(topicTitle)**"), index.answerPart(intent, topic: followUp.intent, language)]
+                return (answer(intent, parts: parts, confidence: confidence, language: language, index: index), "answer")
             }
-            let parts = [texts.noSubAnswer(topicTitle, intent.title(language)), intent.answer(language)]
+            let parts = [Part(texts.noSubAnswer(topicTitle, intent.title(language))), index.answerPart(intent, topic: nil, language)]
             return (answer(intent, parts: parts, confidence: confidence, language: language, index: index), "answer")
         }
 
@@ -222,12 +241,12 @@ public final class ChatService: Sendable {
         case .answer(let id):
             guard let intent = index.intent(id) else { break }
             // "Was kostet ein Wunschkennzeichen?": the topic's sub-answer, when the question names it.
-            if let topic = match.topic, topic.probability >= 0.5, let sub = intent.subAnswer(topic.intent, language) {
+            if let topic = match.topic, topic.probability >= 0.5, intent.subAnswer(topic.intent, language) != nil {
                 let topicTitle = index.catalog.followUps.first { $0.id == topic.intent }?.title(language) ?? topic.intent
-                let parts = ["**\(intent.title(language)): \(topicTitle)**", sub]
+                let parts = [Part("**\(intent.title(language)): \(topicTitle)**"), index.answerPart(intent, topic: topic.intent, language)]
                 return (answer(intent, parts: parts, confidence: match.confidence, language: language, index: index), "answer")
             }
-            return (answer(intent, parts: [intent.answer(language)], confidence: match.confidence, language: language, index: index), "answer")
+            return (answer(intent, parts: [index.answerPart(intent, topic: nil, language)], confidence: match.confidence, language: language, index: index), "answer")
         case .clarify(let first, let second):
             guard let a = index.intent(first), let b = index.intent(second) else { break }
             let text = texts.clarify(a.title(language), b.title(language))
@@ -238,34 +257,35 @@ public final class ChatService: Sendable {
         case .fallback:
             break
         }
-        return (fallback(texts.noAnswer, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
+        return (fallback(fixed[language]!.noAnswer, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
     }
 
     private func option(_ intent: Intent, _ language: ChatLanguage) -> ChatReply.Option {
         .init(intent: intent.id, title: intent.title(language))
     }
 
-    private func answer(_ intent: Intent, parts: [String], confidence: Double, language: ChatLanguage, index: IntentIndex) -> ChatReply {
+    private func answer(_ intent: Intent, parts: [Part], confidence: Double, language: ChatLanguage, index: IntentIndex) -> ChatReply {
         let related = intent.related.compactMap(index.intent).prefix(3).map { option($0, language) }
-        let (text, html) = compose(parts, index: index)
+        let (text, html) = compose(parts)
         return ChatReply(kind: "answer", intent: intent.id, confidence: confidence, answer: text, html: html,
                          options: [], suggestions: Array(related), articles: [], session: "", id: "", language: language.rawValue)
     }
 
-    private func fallback(_ opening: String, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
+    private func fallback(_ opening: Part, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
                           searchArticles: Bool) -> ChatReply {
         let texts = Texts(language)
+        let fixedParts = fixed[language]!
         var parts = [opening]
         var articles: [KnowledgeArticle] = []
         if searchArticles, let knowledge, match.contentWords > 0 {
             articles = knowledge.searchPublicArticles(message, limit: 3)
             if !articles.isEmpty {
-                parts.append(texts.articlesIntro + "\n" + articles.map { "- [\($0.title)](\($0.url))" }.joined(separator: "\n"))
+                parts.append(Part(texts.articlesIntro + "\n" + articles.map { "- [\($0.title)](\($0.url))" }.joined(separator: "\n")))
             }
         }
-        parts.append(texts.contact)
-        if let block = facts["contact.block"], !block.isEmpty { parts.append(block) }
-        let (text, html) = compose(parts, index: index)
+        parts.append(fixedParts.contact)
+        if let block = fixedParts.contactBlock { parts.append(block) }
+        let (text, html) = compose(parts)
         // Candidates that were not good enough to answer, offered as suggestions when the
         // question was at least partly understood.
         var suggestions: [ChatReply.Option] = []

@@ -37,9 +37,19 @@ public final class IntentIndex: Sendable {
         self.catalog = catalog
         intentsByID = Dictionary(catalog.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var rendered: [String: String] = [:]
+        var byText: [String: String] = [:]  // the same text in several places is rendered once
+        func render(_ text: String) -> String {
+            if let html = byText[text] { return html }
+            let html = AnswerMarkdown.html(text)
+            byText[text] = html
+            return html
+        }
         for intent in catalog.intents {
-            for text in Array(intent.answers.values) + intent.subAnswers.values.flatMap(\.values) where rendered[text] == nil {
-                rendered[text] = AnswerMarkdown.html(text)
+            for language in ChatLanguage.allCases {
+                rendered[Self.answerKey(intent.id, nil, language)] = render(intent.answer(language))
+                for topic in intent.subAnswers.keys {
+                    if let sub = intent.subAnswer(topic, language) { rendered[Self.answerKey(intent.id, topic, language)] = render(sub) }
+                }
             }
         }
         renderedAnswers = rendered
@@ -87,13 +97,18 @@ public final class IntentIndex: Sendable {
 
     public func intent(_ id: String) -> Intent? { intentsByID[id] }
     private let intentsByID: [String: Intent]
-    /// Every answer and sub-answer rendered once at load: rendering per reply showed up as
-    /// a third of a chat request's time.
+    /// Every answer and sub-answer rendered once at load (rendering per reply was a third of a
+    /// chat request's time), keyed by intent, topic and language: short ASCII keys.
     private let renderedAnswers: [String: String]
 
-    /// The safe HTML of a Markdown answer text (pre-rendered for the catalog's answers).
-    public func html(_ markdown: String) -> String {
-        renderedAnswers[markdown] ?? AnswerMarkdown.html(markdown)
+    private static func answerKey(_ intent: String, _ topic: String?, _ language: ChatLanguage) -> String {
+        "\(intent)|\(topic ?? "")|\(language.rawValue)"
+    }
+
+    /// An intent's answer (or sub-answer for `topic`) in `language`, with its pre-rendered HTML.
+    func answerPart(_ intent: Intent, topic: String?, _ language: ChatLanguage) -> ChatService.Part {
+        let markdown = topic.flatMap { intent.subAnswer($0, language) } ?? intent.answer(language)
+        return ChatService.Part(markdown, html: renderedAnswers[Self.answerKey(intent.id, topic, language)])
     }
 
     /// Matches one question. `language` nil: the language whose vocabulary covers the

@@ -57,6 +57,8 @@ final class ChatFixture: @unchecked Sendable {
         #expect(answer.html.contains("<strong>Zulassungsstelle</strong>"))
         #expect(answer.suggestions.map(\.intent) == ["kfz-wunschkennzeichen"])
         #expect(answer.session.count == 32 && answer.id.count == 32)
+        #expect(answer.session.allSatisfy(\.isHexDigit) && answer.session != answer.id)
+        #expect(Set((0..<1000).map { _ in Conversations.newIdentifier() }).count == 1000)
 
         let clarify = try chat.ask("Auto")
         #expect(clarify.kind == "clarify")

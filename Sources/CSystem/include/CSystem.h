@@ -6,4 +6,8 @@
 /// malloc_trim); a no-op elsewhere.
 void kh_release_free_memory(void);
 
+/// Fills `buffer` with `length` bytes from the kernel's CSPRNG (getrandom). Returns 0, or
+/// -1 when the kernel could not deliver them all.
+int kh_random_bytes(void *buffer, unsigned long length);
+
 #endif
