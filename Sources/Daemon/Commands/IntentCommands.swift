@@ -73,7 +73,7 @@ struct IntentsCommand: ParsableCommand {
                 let policy = IntentsCommand.policy(configuration)
                 say("Kreuzvalidierung (\(folds)-fach) über \(catalog.intents.count) Intents:")
                 let report = EvaluationReport.crossValidate(catalog: catalog, folds: folds, policy: policy)
-                print(report, perIntent: true)
+                show(report, perIntent: true)
                 if showMisses {
                     say("  Nicht wie erwartet:")
                     for miss in report.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
@@ -85,7 +85,7 @@ struct IntentsCommand: ParsableCommand {
                     say("\nTestdatei \(file) (\(cases.count) Fragen):")
                     let index = IntentIndex(catalog: catalog)
                     let tested = EvaluationReport.evaluate(index: index, cases: cases, policy: policy)
-                    print(tested, perIntent: false)
+                    show(tested, perIntent: false)
                     if showMisses {
                         say("  Nicht wie erwartet:")
                         for miss in tested.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
@@ -205,7 +205,7 @@ struct IntentsCommand: ParsableCommand {
                     say(String(decoding: data, as: UTF8.self))
                 } else {
                     say("\(intents.count) Intents, \(trainingCases.count) Trainings- und \(cases.count) Testfragen; Aufbau \(buildTime.formatted(.units(allowed: [.milliseconds])))")
-                    print(report, perIntent: false)
+                    show(report, perIntent: false)
                 }
             }
         }
@@ -214,7 +214,7 @@ struct IntentsCommand: ParsableCommand {
 
 private func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
 
-private func print(_ report: EvaluationReport, perIntent: Bool) {
+private func show(_ report: EvaluationReport, perIntent: Bool) {
     say("  Treffer (bestes Intent, ohne Schwellen): \(percent(report.topOneAccuracy)) von \(report.inScope)")
     say("  Genauigkeit im Katalog (richtig beantwortet): \(percent(report.inScopeAccuracy)); falsch beantwortet: \(report.answeredWrong)")
     if report.outOfScope > 0 {
