@@ -74,6 +74,8 @@ public struct IntentCatalog: Sendable {
     }
 
     /// Errors that make the set unusable: duplicate ids, sub-answers for unknown topics.
+    /// Intents and follow-up topics have separate ids (the intent `termin` and the topic
+    /// `termin` for "Brauche ich einen Termin?" after an answer may coexist).
     public func validate() throws {
         var seen: [String: Intent] = [:]
         for intent in intents {
@@ -86,9 +88,6 @@ public struct IntentCatalog: Sendable {
         for topic in followUps {
             if let first = topics[topic.id] {
                 throw IntentFileError(file: topic.file, line: topic.line, "the follow-up id \"\(topic.id)\" is already used at \(first.file):\(first.line)")
-            }
-            if seen[topic.id] != nil {
-                throw IntentFileError(file: topic.file, line: topic.line, "\"\(topic.id)\" is both an intent and a follow-up topic")
             }
             topics[topic.id] = topic
         }

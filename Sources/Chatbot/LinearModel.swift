@@ -135,11 +135,21 @@ struct LinearModel: Sendable {
                                         }
                                         var rival = -1
                                         var rivalScore = -Float.infinity
-                                        for candidate in touchedList where candidate != label && scores[candidate] > rivalScore {
-                                            rival = candidate
-                                            rivalScore = scores[candidate]
+                                        var touchedRivals = 0
+                                        for candidate in touchedList where candidate != label {
+                                            touchedRivals += 1
+                                            if scores[candidate] > rivalScore {
+                                                rival = candidate
+                                                rivalScore = scores[candidate]
+                                            }
                                         }
-                                        let loss = rival < 0 ? 0 : max(0, 1 - (scores[label] - rivalScore))
+                                        // Classes sharing no feature with the example score 0: when one of
+                                        // them is the strongest rival, only the label's weights can move.
+                                        if touchedRivals < classCount - 1 && rivalScore < 0 {
+                                            rival = -1
+                                            rivalScore = 0
+                                        }
+                                        let loss = classCount < 2 ? 0 : max(0, 1 - (scores[label] - rivalScore))
                                         for candidate in touchedList {
                                             scores[candidate] = 0
                                             touched[candidate] = false

@@ -131,7 +131,7 @@ public struct AnalyzedText: Sendable, Equatable {
             let value: Double
             switch term.kind {
             case .known, .compoundPart: value = 1
-            case .corrected: value = 0.75
+            case .corrected: value = 0.6
             case .compoundHead: value = 0.5
             case .unknown: value = 0
             case .stopword, .other: continue

@@ -22,8 +22,9 @@ public final class Vocabulary: Sendable {
     /// (hash << 32 | word index), sorted: the symmetric-delete index.
     private let deletes: [UInt64]
 
-    /// Words shorter than this are never corrected: too many neighbours.
-    static let minimumCorrectableLength = 4
+    /// Words shorter than this are never corrected: too many neighbours ("kurs" is one letter
+    /// from "kurz", measured as false answers to out-of-scope questions).
+    static let minimumCorrectableLength = 5
     /// Compound parts are at least this long ("amt" in "Ordnungsamt").
     static let minimumPartLength = 3
 

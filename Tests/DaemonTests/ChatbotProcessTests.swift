@@ -85,9 +85,24 @@ import Glibc
     @Test func intentsCommands() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let check = try DaemonProcess.run(["intents", "check"], dataDirectory: directory)
+        // check: clean on a clean set, exit 1 with the finding on a doubtful one.
+        let clean = directory.appendingPathComponent("clean"), doubtful = directory.appendingPathComponent("doubtful")
+        for folder in [clean, doubtful] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        func intent(_ id: String, related: String, _ examples: [String]) -> String {
+            "intent: \(id)\ntitle: \(id)\nrelated: \(related)\nexamples:\n" + examples.map { "  \($0)\n" }.joined() + "answer:\n  Antwort \(id)\n"
+        }
+        let waste = ["Wann kommt die Müllabfuhr?", "Abfuhrtermine", "Abfallkalender", "Wann wird die Tonne geleert?", "Müll Abholung Termin"]
+        let car = ["Auto anmelden", "Fahrzeug zulassen", "Zulassung Neuwagen", "Motorrad anmelden", "Wie melde ich mein Auto an?"]
+        try (intent("abfall", related: "auto", waste) + "\n" + intent("auto", related: "abfall", car))
+            .write(to: clean.appendingPathComponent("a.intent"), atomically: true, encoding: .utf8)
+        try (intent("abfall", related: "gibt-es-nicht", waste) + "\n" + intent("auto", related: "abfall", car))
+            .write(to: doubtful.appendingPathComponent("a.intent"), atomically: true, encoding: .utf8)
+        let check = try DaemonProcess.run(["intents", "check", "--directory", clean.path], dataDirectory: directory)
         #expect(check.status == 0, "\(check.output)\(check.errors)")
         #expect(check.output.contains("Keine Beanstandungen."))
+        let findings = try DaemonProcess.run(["intents", "check", "--directory", doubtful.path], dataDirectory: directory)
+        #expect(findings.status == 1)
+        #expect(findings.output.contains("doubtful/a.intent:1: abfall: related intent \"gibt-es-nicht\" does not exist"))
         let test = try DaemonProcess.run(["intents", "test", "--folds", "3", "bench/data/sample-heldout.jsonl"], dataDirectory: directory)
         #expect(test.status == 0, "\(test.errors)")
         #expect(test.output.contains("Makro-F1"))
