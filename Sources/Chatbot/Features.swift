@@ -48,6 +48,9 @@ enum Features {
         return features
     }
 
+    /// The key of a stem's unigram feature.
+    static func unigramKey(_ stem: String) -> UInt64 { hash(tag: 1, stem) }
+
     private static func hash(tag: UInt8, _ text: String) -> UInt64 {
         var value = mix(0xcbf2_9ce4_8422_2325, tag)
         for byte in text.utf8 { value = mix(value, byte) }

@@ -143,7 +143,7 @@ public final class IntentIndex: Sendable {
         }
         guard let german = languages[.german] else {
             guard let (language, index) = languages.first else {
-                return IntentMatch(language: requested ?? .german, ranked: [], followUp: nil, topic: nil, coverage: 0, contentWords: 0, strength: 0)
+                return IntentMatch(language: requested ?? .german, ranked: [], followUp: nil, topic: nil, coverage: 0, contentWords: 0, strength: 0, support: 0)
             }
             return match(index.pipeline.analyze(text), index: index, language: language)
         }
@@ -163,6 +163,23 @@ public final class IntentIndex: Sendable {
             }
         }
         return match(germanText, index: german, language: .german)
+    }
+
+    /// The share of the question's content words the model knows that speak for `owner`
+    /// (a positive weight of the word's stem for that class, or for one of the `neutral`
+    /// classes: follow-up topic words like "kostet" go with any intent). "speeding ticket"
+    /// answered with school transport because of "ticket" alone: half the known words disagree.
+    static func support(of owner: Int, in analyzed: AnalyzedText, model: LinearModel, neutral: Range<Int>) -> Double {
+        var known = Set<String>(), supporting = Set<String>()
+        for term in analyzed.terms where term.kind != .stopword && term.kind != .other && term.kind != .unknown {
+            let key = Features.unigramKey(term.stem)
+            guard let weight = model.weight(of: key, forClass: owner) else { continue }
+            known.insert(term.source)
+            if weight > 0 || neutral.contains(where: { (model.weight(of: key, forClass: $0) ?? 0) > 0 }) {
+                supporting.insert(term.source)
+            }
+        }
+        return known.isEmpty ? 1 : Double(supporting.count) / Double(known.count)
     }
 
     private static func evidence(_ analyzed: AnalyzedText) -> Double {
@@ -202,8 +219,12 @@ public final class IntentIndex: Sendable {
         }
         let best = order.first.map { scores[$0] } ?? 0
         let strength = Double(min(1, max(0, best / (Self.fullStrength * reference))))
+        let support = order.first.map {
+            Self.support(of: $0, in: analyzed, model: index.model, neutral: index.intentCount..<index.labels.count)
+        } ?? 0
         return IntentMatch(language: language, ranked: ranked, followUp: followUp, topic: topic,
-                           coverage: analyzed.coverage, contentWords: analyzed.contentWords, strength: strength, analyzed: analyzed)
+                           coverage: analyzed.coverage, contentWords: analyzed.contentWords, strength: strength,
+                           support: support, analyzed: analyzed)
     }
 
     /// The indices of the `count` largest values, largest first (a partial selection: the
@@ -254,6 +275,8 @@ public struct IntentMatch: Sendable {
     public var contentWords: Int
     /// How strong the best score is compared with what training examples score (0…1).
     public var strength: Double
+    /// The share of the known content words that speak for the best intent (0…1).
+    public var support: Double = 1
     /// The analysis the match was made from (for `intents explain`).
     public var analyzed: AnalyzedText? = nil
 
@@ -268,6 +291,6 @@ public struct IntentMatch: Sendable {
 
     /// The discount applied to probabilities: coverage of the question times strength.
     public var certainty: Double {
-        (contentWords == 0 ? 0.5 : coverage) * strength
+        (contentWords == 0 ? 0.5 : coverage) * strength * support
     }
 }

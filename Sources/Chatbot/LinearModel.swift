@@ -244,6 +244,16 @@ struct LinearModel: Sendable {
         return vector
     }
 
+    /// The weight of a feature for one class: nil when the model does not know the feature,
+    /// 0 when the class has no weight for it.
+    func weight(of key: UInt64, forClass owner: Int) -> Float? {
+        guard let id = featureIDs[key] else { return nil }
+        let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
+        return classes.withUnsafeBufferPointer { classes in
+            Self.find(Int32(owner), in: classes, range).map { weights[$0] } ?? 0
+        }
+    }
+
     /// Scores of every class for `vector` (0 for classes sharing no feature with it).
     func scores(_ vector: SparseVector, into scores: inout [Float]) {
         Self.score(ids: vector.indices, values: vector.values, offsets: offsets, classes: classes, weights: weights, into: &scores)

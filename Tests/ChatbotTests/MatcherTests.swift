@@ -56,6 +56,16 @@ import Testing
         #expect(sum <= 1.0001)
     }
 
+    @Test func aWordThatSpeaksForAnotherIntentLowersConfidence() {
+        // Each word is known, but they point to different intents: no confident answer.
+        let mixed = index.match("Führerschein Mülltonne")
+        #expect(mixed.support == 0.5, "\(mixed.support)")
+        #expect(decision("Führerschein Mülltonne") != .answer(mixed.best?.intent ?? ""))
+        #expect(index.match("Führerschein verloren").support == 1)
+        // Follow-up words go with any intent.
+        #expect(index.match("Was kostet ein Wunschkennzeichen?").support == 1)
+    }
+
     @Test func closeCandidatesAreClarified() {
         // "Auto" alone fits registering and re-registering alike.
         guard case .clarify(let first, let second) = decision("Auto") else {

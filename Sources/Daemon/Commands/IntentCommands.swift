@@ -128,7 +128,7 @@ struct IntentsCommand: ParsableCommand {
                     }
                     say("Wörter: \(terms.joined(separator: ", "))")
                 }
-                say("Verstanden: \(String(format: "%.0f %%", match.coverage * 100)) von \(match.contentWords) Inhaltswörtern")
+                say("Verstanden: \(String(format: "%.0f %%", match.coverage * 100)) von \(match.contentWords) Inhaltswörtern; Stärke \(String(format: "%.2f", match.strength)), Rückhalt \(String(format: "%.2f", match.support))")
                 for candidate in match.ranked.prefix(3) {
                     say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
                 }
