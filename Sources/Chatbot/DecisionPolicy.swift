@@ -9,7 +9,7 @@ public struct DecisionPolicy: Sendable, Equatable {
     /// Ask back when the second candidate's score reaches this share of the first's.
     public var clarifyRatio: Double
 
-    public init(answerThreshold: Double = 0.5, clarifyThreshold: Double = 0.35, clarifyRatio: Double = 0.6) {
+    public init(answerThreshold: Double = 0.4, clarifyThreshold: Double = 0.35, clarifyRatio: Double = 0.6) {
         self.answerThreshold = answerThreshold
         self.clarifyThreshold = clarifyThreshold
         self.clarifyRatio = clarifyRatio

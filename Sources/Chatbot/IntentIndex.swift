@@ -290,7 +290,9 @@ public struct IntentMatch: Sendable {
     }
 
     /// The discount applied to probabilities: coverage of the question times strength.
+    /// Support counts squared: known words that speak for another intent are strong evidence
+    /// against a confident answer (one of two: 0.25).
     public var certainty: Double {
-        (contentWords == 0 ? 0.5 : coverage) * strength * support
+        (contentWords == 0 ? 0.5 : coverage) * strength * support * support
     }
 }

@@ -83,7 +83,7 @@ public struct Configuration: Sendable, Equatable {
     /// The chatbot's settings.
     public struct ChatbotSettings: Sendable, Equatable {
         public var intentsDirectory = "Intents"
-        public var answerThreshold = 0.5
+        public var answerThreshold = 0.4
         public var clarifyThreshold = 0.35
         public var conversationMinutes = 30
         public var retentionDays = 90
