@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// Renders the Markdown subset of answers to HTML that is safe to put into any page:
 /// paragraphs (blank line), line breaks, lists (`- item`, `1. item`), `**bold**`, `*italic*`
@@ -88,7 +89,7 @@ public enum AnswerMarkdown {
         var bold = false, italic = false
         while let character = rest.first {
             if character == "\\", rest.count > 1 {
-                output += escape(String(rest.dropFirst().first!))
+                output += HTMLEscaping.escape(String(rest.dropFirst().first!))
                 rest = rest.dropFirst(2)
             } else if rest.hasPrefix("**") {
                 output += bold ? "</strong>" : "<strong>"
@@ -99,10 +100,10 @@ public enum AnswerMarkdown {
                 italic.toggle()
                 rest = rest.dropFirst()
             } else if character == "[", let link = link(at: rest) {
-                output += "<a href=\"\(escape(link.target))\">\(escape(link.text))</a>"
+                output += "<a href=\"\(HTMLEscaping.escape(link.target))\">\(HTMLEscaping.escape(link.text))</a>"
                 rest = link.rest
             } else {
-                output += escape(String(character))
+                output += HTMLEscaping.escape(String(character))
                 rest = rest.dropFirst()
             }
         }
@@ -139,19 +140,4 @@ public enum AnswerMarkdown {
         return target.hasPrefix("/") && !target.hasPrefix("//")
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
 }

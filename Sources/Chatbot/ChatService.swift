@@ -19,7 +19,7 @@ public struct ChatRequest: Sendable, Decodable {
 }
 
 /// The bot's reply.
-public struct ChatReply: Sendable, Encodable, Equatable {
+public struct ChatReply: Sendable, Equatable {
     public struct Option: Sendable, Codable, Equatable {
         public var intent: String
         public var title: String
@@ -38,8 +38,6 @@ public struct ChatReply: Sendable, Encodable, Equatable {
     /// Identifies this reply for feedback.
     public var id: String
     public var language: String
-
-    enum CodingKeys: String, CodingKey { case kind, intent, confidence, answer, html, options, suggestions, articles, session, id, language }
 
     /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request).
     public var jsonData: Data {
@@ -67,21 +65,6 @@ public struct ChatReply: Sendable, Encodable, Equatable {
         json.raw(",\"language\":"); json.string(language)
         json.raw("}")
         return json.data
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(intent, forKey: .intent)  // null, not absent
-        try container.encode((confidence * 1000).rounded() / 1000, forKey: .confidence)
-        try container.encode(answer, forKey: .answer)
-        try container.encode(html, forKey: .html)
-        try container.encode(options, forKey: .options)
-        try container.encode(suggestions, forKey: .suggestions)
-        try container.encode(articles, forKey: .articles)
-        try container.encode(session, forKey: .session)
-        try container.encode(id, forKey: .id)
-        try container.encode(language, forKey: .language)
     }
 }
 
@@ -190,7 +173,7 @@ public final class ChatService: Sendable {
         reply.session = session
         reply.id = replyID
         conversations.update(session, lastIntent: reply.kind == "answer" ? reply.intent : nil,
-                             answer: (replyID, .init(intent: reply.intent, kind: reply.kind, at: .now)))
+                             answer: (replyID, .init(intent: reply.intent, at: .now)))
         analytics?.record(ChatAnalytics.Event(answerId: replyID, at: Date(), language: reply.language, question: message,
                                               kind: recordedKind, intent: reply.intent, confidence: reply.confidence))
         return reply

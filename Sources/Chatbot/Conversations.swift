@@ -14,7 +14,6 @@ final class Conversations: Sendable {
     /// A reply the bot gave, so that feedback can refer to it.
     struct GivenAnswer: Sendable {
         var intent: String?
-        var kind: String
         var at: ContinuousClock.Instant
     }
 
@@ -65,46 +64,26 @@ final class Conversations: Sendable {
         }
     }
 
-    /// 128 random bits as 32 hex digits, from a pool filled by one getrandom call per 256
-    /// identifiers (one call per 8 bytes was 5% of a chat request).
+    /// 128 random bits as 32 hex digits (the kernel's CSPRNG through a pooled getrandom in
+    /// the CSystem shim: one syscall per 8 bytes was 5% of a chat request).
     static func newIdentifier() -> String {
-        let bytes = RandomPool.shared.take(16)
-        let hex = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 32) { buffer in
-            for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = hex[Int(byte >> 4)]
-                buffer[2 * index + 1] = hex[Int(byte & 0xF)]
-            }
-            return 32
+        var random = kh_random_128()
+        if random.ok == 0 {
+            var generator = SystemRandomNumberGenerator()
+            random.high = generator.next()
+            random.low = generator.next()
         }
+        return hex(random.high) + hex(random.low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     static func isValidIdentifier(_ text: String) -> Bool {
         (8...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
-        }
-    }
-}
-
-/// Random bytes from the kernel, fetched 4 KiB at a time.
-final class RandomPool: Sendable {
-    static let shared = RandomPool()
-    private let state = Mutex<(buffer: [UInt8], offset: Int)>(([], 0))
-
-    func take(_ count: Int) -> [UInt8] {
-        state.withLock { state in
-            if state.offset + count > state.buffer.count {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                let status = buffer.withUnsafeMutableBytes { kh_random_bytes($0.baseAddress, UInt($0.count)) }
-                if status != 0 {
-                    // The kernel failed us: fall back to the standard generator for this fill.
-                    var generator = SystemRandomNumberGenerator()
-                    for index in buffer.indices { buffer[index] = UInt8.random(in: 0...255, using: &generator) }
-                }
-                state = (buffer, 0)
-            }
-            defer { state.offset += count }
-            return Array(state.buffer[state.offset..<state.offset + count])
         }
     }
 }

@@ -33,7 +33,6 @@ public final class IntentLibrary: Sendable {
     private let extraVocabulary: @Sendable () -> [String]
     private let logger: Logger
     private let state: Mutex<(index: IntentIndex, status: Status)>
-    private let reloading = Mutex<Void>(())
     private let watching = Atomic<Bool>(false)
 
     public init(directory: URL, facts: InstallationFacts, extraVocabulary: @escaping @Sendable () -> [String] = { [] }, logger: Logger) {
@@ -62,41 +61,40 @@ public final class IntentLibrary: Sendable {
     /// reloads of the 500-intent set); on one thread, each build reuses the last one's memory.
     private let builder = BuilderThread()
 
+    /// Runs on the builder thread only, so builds never overlap.
     private func build() -> IntentFileError? {
-        reloading.withLock { _ in
-            let clock = ContinuousClock()
-            let started = clock.now
-            let attempt = Date()
-            do {
-                let catalog = try IntentCatalog.load(directory: directory, facts: facts)
-                let index = IntentIndex(catalog: catalog, extraVocabulary: extraVocabulary())
-                let elapsed = clock.now - started
-                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                state.withLock { state in
-                    state.index = index
-                    state.status = Status(
-                        directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
-                        synonyms: catalog.synonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
-                        loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
-                        reloads: state.status.reloads + 1)
-                }
-                // The previous index and the training buffers are freed now: hand the pages
-                // back to the system.
-                kh_release_free_memory()
-                logger.info("intents loaded", metadata: [
-                    "intents": .stringConvertible(catalog.intents.count), "files": .stringConvertible(catalog.files.count),
-                    "ms": .string(String(format: "%.0f", milliseconds)),
-                ])
-                return nil
-            } catch {
-                let failure = error as? IntentFileError ?? IntentFileError(file: directory.path, line: nil, "\(error)")
-                state.withLock { state in
-                    state.status.lastAttemptAt = attempt
-                    state.status.lastError = failure.description
-                }
-                logger.error("intents not loaded, keeping the previous set", metadata: ["error": .string(failure.description)])
-                return failure
+        let clock = ContinuousClock()
+        let started = clock.now
+        let attempt = Date()
+        do {
+            let catalog = try IntentCatalog.load(directory: directory, facts: facts)
+            let index = IntentIndex(catalog: catalog, extraVocabulary: extraVocabulary())
+            let elapsed = clock.now - started
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            state.withLock { state in
+                state.index = index
+                state.status = Status(
+                    directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
+                    synonyms: catalog.synonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
+                    loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
+                    reloads: state.status.reloads + 1)
             }
+            // The previous index and the training buffers are freed now: hand the pages
+            // back to the system.
+            kh_release_free_memory()
+            logger.info("intents loaded", metadata: [
+                "intents": .stringConvertible(catalog.intents.count), "files": .stringConvertible(catalog.files.count),
+                "ms": .string(String(format: "%.0f", milliseconds)),
+            ])
+            return nil
+        } catch {
+            let failure = error as? IntentFileError ?? IntentFileError(file: directory.path, line: nil, "\(error)")
+            state.withLock { state in
+                state.status.lastAttemptAt = attempt
+                state.status.lastError = failure.description
+            }
+            logger.error("intents not loaded, keeping the previous set", metadata: ["error": .string(failure.description)])
+            return failure
         }
     }
 

@@ -95,7 +95,7 @@ struct LinearModel: Sendable {
         referenceScore = own.isEmpty ? 1 : max(0.05, own[own.count / 2])
     }
 
-    /// The training loop, on raw buffers: it runs epochs × examples × postings times.
+    /// The training loop: it runs epochs × examples × postings times.
     private static func train(_ encoded: [(ids: [Int32], values: [Float], label: Int)], classCount: Int, offsets: [Int32],
                               classes: [Int32], epochs: Int, aggressiveness: Float) -> [Float] {
         var current = [Float](repeating: 0, count: classes.count)
@@ -109,97 +109,85 @@ struct LinearModel: Sendable {
         var order = Array(encoded.indices)
         var generator = SplitMix64(seed: 0x4b72_6569_7368_6175)
         var step: Float = 1
-        offsets.withUnsafeBufferPointer { offsets in
-            classes.withUnsafeBufferPointer { classes in
-                current.withUnsafeMutableBufferPointer { current in
-                    accumulated.withUnsafeMutableBufferPointer { accumulated in
-                        scores.withUnsafeMutableBufferPointer { scores in
-                            touched.withUnsafeMutableBufferPointer { touched in
-                                for _ in 0..<epochs {
-                                    order.shuffle(using: &generator)
-                                    var updates = 0
-                                    for index in order {
-                                        let example = encoded[index]
-                                        let label = example.label
-                                        // Scores of the classes sharing a feature with the example.
-                                        for (position, id) in example.ids.enumerated() {
-                                            let value = example.values[position]
-                                            for slot in Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1]) {
-                                                let owner = Int(classes[slot])
-                                                if !touched[owner] {
-                                                    touched[owner] = true
-                                                    touchedList.append(owner)
-                                                }
-                                                scores[owner] += current[slot] * value
-                                            }
-                                        }
-                                        var rival = -1
-                                        var rivalScore = -Float.infinity
-                                        var touchedRivals = 0
-                                        for candidate in touchedList where candidate != label {
-                                            touchedRivals += 1
-                                            if scores[candidate] > rivalScore {
-                                                rival = candidate
-                                                rivalScore = scores[candidate]
-                                            }
-                                        }
-                                        // Classes sharing no feature with the example score 0: when one of
-                                        // them is the strongest rival, only the label's weights can move.
-                                        if touchedRivals < classCount - 1 && rivalScore < 0 {
-                                            rival = -1
-                                            rivalScore = 0
-                                        }
-                                        let loss = classCount < 2 ? 0 : max(0, 1 - (scores[label] - rivalScore))
-                                        for candidate in touchedList {
-                                            scores[candidate] = 0
-                                            touched[candidate] = false
-                                        }
-                                        touchedList.removeAll(keepingCapacity: true)
-                                        if loss > 0 {
-                                            labelSlots.removeAll(keepingCapacity: true)
-                                            rivalSlots.removeAll(keepingCapacity: true)
-                                            var norm: Float = 0
-                                            for (position, id) in example.ids.enumerated() {
-                                                let value = example.values[position]
-                                                let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
-                                                // Postings are sorted by class: binary search, not a scan.
-                                                if let slot = find(Int32(label), in: classes, range) {
-                                                    labelSlots.append((slot, value))
-                                                    norm += value * value
-                                                }
-                                                if let slot = find(Int32(rival), in: classes, range) {
-                                                    rivalSlots.append((slot, value))
-                                                    norm += value * value
-                                                }
-                                            }
-                                            if norm > 0 {
-                                                updates += 1
-                                                let tau = min(aggressiveness, loss / norm)
-                                                for (slot, value) in labelSlots {
-                                                    current[slot] += tau * value
-                                                    accumulated[slot] += step * tau * value
-                                                }
-                                                for (slot, value) in rivalSlots {
-                                                    current[slot] -= tau * value
-                                                    accumulated[slot] -= step * tau * value
-                                                }
-                                            }
-                                        }
-                                        step += 1
-                                    }
-                                    if updates == 0 { break }
-                                }
-                            }
+        for _ in 0..<epochs {
+            order.shuffle(using: &generator)
+            var updates = 0
+            for index in order {
+                let example = encoded[index]
+                let label = example.label
+                // Scores of the classes sharing a feature with the example.
+                for (position, id) in example.ids.enumerated() {
+                    let value = example.values[position]
+                    for slot in Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1]) {
+                        let owner = Int(classes[slot])
+                        if !touched[owner] {
+                            touched[owner] = true
+                            touchedList.append(owner)
+                        }
+                        scores[owner] += current[slot] * value
+                    }
+                }
+                var rival = -1
+                var rivalScore = -Float.infinity
+                var touchedRivals = 0
+                for candidate in touchedList where candidate != label {
+                    touchedRivals += 1
+                    if scores[candidate] > rivalScore {
+                        rival = candidate
+                        rivalScore = scores[candidate]
+                    }
+                }
+                // Classes sharing no feature with the example score 0: when one of
+                // them is the strongest rival, only the label's weights can move.
+                if touchedRivals < classCount - 1 && rivalScore < 0 {
+                    rival = -1
+                    rivalScore = 0
+                }
+                let loss = classCount < 2 ? 0 : max(0, 1 - (scores[label] - rivalScore))
+                for candidate in touchedList {
+                    scores[candidate] = 0
+                    touched[candidate] = false
+                }
+                touchedList.removeAll(keepingCapacity: true)
+                if loss > 0 {
+                    labelSlots.removeAll(keepingCapacity: true)
+                    rivalSlots.removeAll(keepingCapacity: true)
+                    var norm: Float = 0
+                    for (position, id) in example.ids.enumerated() {
+                        let value = example.values[position]
+                        let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
+                        // Postings are sorted by class: binary search, not a scan.
+                        if let slot = find(Int32(label), in: classes, range) {
+                            labelSlots.append((slot, value))
+                            norm += value * value
+                        }
+                        if let slot = find(Int32(rival), in: classes, range) {
+                            rivalSlots.append((slot, value))
+                            norm += value * value
+                        }
+                    }
+                    if norm > 0 {
+                        updates += 1
+                        let tau = min(aggressiveness, loss / norm)
+                        for (slot, value) in labelSlots {
+                            current[slot] += tau * value
+                            accumulated[slot] += step * tau * value
+                        }
+                        for (slot, value) in rivalSlots {
+                            current[slot] -= tau * value
+                            accumulated[slot] -= step * tau * value
                         }
                     }
                 }
+                step += 1
             }
+            if updates == 0 { break }
         }
         return zip(current, accumulated).map { $0 - $1 / step }
     }
 
     @inline(__always)
-    private static func find(_ owner: Int32, in classes: UnsafeBufferPointer<Int32>, _ range: Range<Int>) -> Int? {
+    private static func find(_ owner: Int32, in classes: [Int32], _ range: Range<Int>) -> Int? {
         var low = range.lowerBound, high = range.upperBound
         while low < high {
             let middle = (low + high) >> 1
@@ -249,9 +237,7 @@ struct LinearModel: Sendable {
     func weight(of key: UInt64, forClass owner: Int) -> Float? {
         guard let id = featureIDs[key] else { return nil }
         let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
-        return classes.withUnsafeBufferPointer { classes in
-            Self.find(Int32(owner), in: classes, range).map { weights[$0] } ?? 0
-        }
+        return Self.find(Int32(owner), in: classes, range).map { weights[$0] } ?? 0
     }
 
     /// Scores of every class for `vector` (0 for classes sharing no feature with it).
@@ -260,17 +246,11 @@ struct LinearModel: Sendable {
     }
 
     private static func score(ids: [Int32], values: [Float], offsets: [Int32], classes: [Int32], weights: [Float], into scores: inout [Float]) {
-        scores.withUnsafeMutableBufferPointer { output in
-            for index in output.indices { output[index] = 0 }
-            classes.withUnsafeBufferPointer { classes in
-                weights.withUnsafeBufferPointer { weights in
-                    for (position, id) in ids.enumerated() {
-                        let value = values[position]
-                        for slot in Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1]) {
-                            output[Int(classes[slot])] += weights[slot] * value
-                        }
-                    }
-                }
+        for index in scores.indices { scores[index] = 0 }
+        for (position, id) in ids.enumerated() {
+            let value = values[position]
+            for slot in Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1]) {
+                scores[Int(classes[slot])] += weights[slot] * value
             }
         }
     }

@@ -50,10 +50,11 @@ public enum PersonalDataScrubber {
     private static func replace(_ text: String, markers: Bool) -> String {
         // Every rule needs a digit, an "@" or a name phrase: most questions have none, and
         // then no regular expression runs at all (they cost more than matching).
-        let hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
-        let hasAt = text.utf8.contains(0x40)
-        let hasNamePhrase = containsIgnoringASCIICase(text, "hei") || containsIgnoringASCIICase(text, "name")
-            || containsIgnoringASCIICase(text, "called")
+        let bytes = Array(text.utf8)
+        let hasDigit = bytes.contains { $0 >= 0x30 && $0 <= 0x39 }
+        let hasAt = bytes.contains(0x40)
+        let hasNamePhrase = containsIgnoringASCIICase(bytes, "hei") || containsIgnoringASCIICase(bytes, "name")
+            || containsIgnoringASCIICase(bytes, "called")
         guard hasDigit || hasAt || hasNamePhrase else { return text }
         var result = text
         for rule in rules {
@@ -80,18 +81,15 @@ public enum PersonalDataScrubber {
         return result
     }
 
-    /// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case; no allocation.
-    private static func containsIgnoringASCIICase(_ text: String, _ needle: StaticString) -> Bool {
-        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count >= pattern.count else { return false }
-            outer: for start in 0...(bytes.count - pattern.count) {
-                for offset in 0..<pattern.count where bytes[start + offset] | 0x20 != pattern[offset] { continue outer }
-                return true
-            }
-            return false
+    /// Whether `bytes` contain `needle` (lower-case ASCII letters), ignoring ASCII case.
+    private static func containsIgnoringASCIICase(_ bytes: [UInt8], _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count else { return false }
+        outer: for start in 0...(bytes.count - pattern.count) {
+            for offset in pattern.indices where bytes[start + offset] | 0x20 != pattern[offset] { continue outer }
+            return true
         }
+        return false
     }
 
     private static func namePhrase(_ match: String) -> String {

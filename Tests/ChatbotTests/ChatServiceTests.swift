@@ -80,14 +80,25 @@ final class ChatFixture: @unchecked Sendable {
         #expect(englishFallback.answer.hasPrefix("Sorry"))
     }
 
-    @Test func theHandWrittenJSONMatchesTheEncoder() throws {
+    @Test func theReplyJSONCarriesEveryFieldExactly() throws {
         let chat = try ChatFixture()
         for question in ["Wie melde ich mein Auto an?", "Auto", "Wetter \"heute\"\n\\ \u{1}", "I lost my driving licence"] {
             let reply = try chat.ask(question)
-            let handWritten = try JSONSerialization.jsonObject(with: reply.jsonData) as? NSDictionary
-            let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reply)) as? NSDictionary
-            #expect(handWritten != nil)
-            #expect(handWritten == encoded, "\(question)")
+            let json = try #require(try JSONSerialization.jsonObject(with: reply.jsonData) as? [String: Any], "\(question)")
+            #expect(json["kind"] as? String == reply.kind)
+            #expect(json["intent"] as? String == reply.intent)
+            #expect(reply.intent != nil || json["intent"] is NSNull)
+            #expect(json["confidence"] as? Double == (reply.confidence * 1000).rounded() / 1000)
+            #expect(json["answer"] as? String == reply.answer)
+            #expect(json["html"] as? String == reply.html)
+            let options = (json["options"] as? [[String: String]])?.map { ChatReply.Option(intent: $0["intent"]!, title: $0["title"]!) }
+            #expect(options == reply.options)
+            let suggestions = (json["suggestions"] as? [[String: String]])?.map { ChatReply.Option(intent: $0["intent"]!, title: $0["title"]!) }
+            #expect(suggestions == reply.suggestions)
+            #expect((json["articles"] as? [Any])?.count == reply.articles.count)
+            #expect(json["session"] as? String == reply.session)
+            #expect(json["id"] as? String == reply.id)
+            #expect(json["language"] as? String == reply.language)
         }
     }
 

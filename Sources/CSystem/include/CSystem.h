@@ -6,8 +6,17 @@
 /// malloc_trim); a no-op elsewhere.
 void kh_release_free_memory(void);
 
-/// Fills `buffer` with `length` bytes from the kernel's CSPRNG (getrandom). Returns 0, or
-/// -1 when the kernel could not deliver them all.
-int kh_random_bytes(void *buffer, unsigned long length);
+#include <stdint.h>
+
+/// 128 bits from the kernel's CSPRNG. `ok` is 0 when getrandom failed (then the bits are 0).
+typedef struct {
+    uint64_t high;
+    uint64_t low;
+    int ok;
+} kh_random128;
+
+/// 128 random bits, from a per-thread pool refilled by one getrandom call per 256 values
+/// (Swift's generator makes one call per 8 bytes).
+kh_random128 kh_random_128(void);
 
 #endif

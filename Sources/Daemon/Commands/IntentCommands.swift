@@ -8,17 +8,6 @@ struct IntentsCommand: ParsableCommand {
         commandName: "intents", abstract: "Chatbot-Wissen prüfen, testen und bewerten.",
         subcommands: [Check.self, Test.self, Eval.self, Explain.self, Export.self])
 
-    /// Loads the configured intents directory, or reports the first error.
-    static func loadCatalog(_ options: ConfigOptions, directory: String?) throws -> (Configuration, IntentCatalog) {
-        let configuration = try options.load()
-        let path = directory ?? configuration.chatbot.intentsDirectory
-        do {
-            return (configuration, try IntentCatalog.load(directory: URL(fileURLWithPath: path), facts: configuration.installationFacts))
-        } catch let error as IntentFileError {
-            throw CommandFailure("Fehler in den Intents: \(error)")
-        }
-    }
-
     static func policy(_ configuration: Configuration) -> DecisionPolicy {
         DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold)
     }
@@ -27,13 +16,12 @@ struct IntentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Prüft die Intent-Dateien: Fehler, doppelte IDs und Beispiele, zu wenige Beispiele, unbekannte verwandte Intents, verwechselte Paare.")
 
-        @OptionGroup var options: ConfigOptions
-        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @OptionGroup var intents: IntentsOptions
         @Option(name: .long, help: "Mindestzahl deutscher Beispiele je Intent.") var minExamples = 5
 
         func run() throws {
             try reporting {
-                let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                let (configuration, catalog) = try intents.load()
                 var findings = catalog.lint(minimumExamples: minExamples).map(\.description)
                 let report = EvaluationReport.crossValidate(catalog: catalog, folds: 5, policy: IntentsCommand.policy(configuration))
                 // A pair is worth a look when cross-validation mixes up at least 15 % (and at
@@ -59,8 +47,7 @@ struct IntentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Kreuzvalidierung über die Beispiele, optional mit einer beschrifteten Testdatei (JSON Lines).")
 
-        @OptionGroup var options: ConfigOptions
-        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @OptionGroup var intents: IntentsOptions
         @Option(name: .long, help: "Anzahl der Teilmengen (k).") var folds = 5
         @Flag(name: .long, help: "Fragen zeigen, die nicht wie erwartet behandelt wurden.") var showMisses = false
         @Argument(help: "Testdatei: je Zeile {\"text\": \"…\", \"intent\": \"…\"}; intent null oder \"oos\" heißt: nicht im Katalog.")
@@ -69,7 +56,7 @@ struct IntentsCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 guard (2...20).contains(folds) else { throw CommandFailure("--folds: 2 bis 20") }
-                let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                let (configuration, catalog) = try intents.load()
                 let policy = IntentsCommand.policy(configuration)
                 say("Kreuzvalidierung (\(folds)-fach) über \(catalog.intents.count) Intents:")
                 let report = EvaluationReport.crossValidate(catalog: catalog, folds: folds, policy: policy)
@@ -99,14 +86,13 @@ struct IntentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Zeigt, wie eine Frage verstanden wird: Wörter, Kandidaten, Nachfragethema, Entscheidung.")
 
-        @OptionGroup var options: ConfigOptions
-        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @OptionGroup var intents: IntentsOptions
         @Option(name: .long, help: "Sprache: de oder en (Standard: erkennen).") var language: String?
         @Argument(help: "Die Frage.") var question: [String]
 
         func run() throws {
             try reporting {
-                let (configuration, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                let (configuration, catalog) = try intents.load()
                 let chosen = try language.map { code -> ChatLanguage in
                     guard let known = ChatLanguage(rawValue: code) else { throw CommandFailure("--language: de oder en") }
                     return known
@@ -143,14 +129,13 @@ struct IntentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Gibt die Beispielfragen als JSON Lines aus ({\"text\": …, \"intent\": …}), z. B. als Trainingsdaten für intents eval.")
 
-        @OptionGroup var options: ConfigOptions
-        @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+        @OptionGroup var intents: IntentsOptions
         @Option(name: .long, help: "Sprache: de oder en.") var language = "de"
 
         func run() throws {
             try reporting {
                 guard let chosen = ChatLanguage(rawValue: language) else { throw CommandFailure("--language: de oder en") }
-                let (_, catalog) = try IntentsCommand.loadCatalog(options, directory: directory)
+                let (_, catalog) = try intents.load()
                 for intent in catalog.intents {
                     for example in intent.examples where example.language == chosen {
                         let data = try JSONSerialization.data(withJSONObject: ["text": example.text, "intent": intent.id], options: [.sortedKeys])
@@ -234,6 +219,23 @@ private func show(_ report: EvaluationReport, perIntent: Bool) {
     if !pairs.isEmpty {
         say("  Häufigste Verwechslungen (erwartet → erkannt):")
         for pair in pairs { say("    \(pair.expected) → \(pair.predicted): \(pair.count)") }
+    }
+}
+
+/// `--config` and `--directory`, shared by the commands that read the intents.
+struct IntentsOptions: ParsableArguments {
+    @OptionGroup var options: ConfigOptions
+    @Option(name: .long, help: "Verzeichnis der Intents (Standard: aus der Konfiguration).") var directory: String?
+
+    /// The configuration and the intents directory's catalog, or the first error.
+    func load() throws -> (Configuration, IntentCatalog) {
+        let configuration = try options.load()
+        let path = directory ?? configuration.chatbot.intentsDirectory
+        do {
+            return (configuration, try IntentCatalog.load(directory: URL(fileURLWithPath: path), facts: configuration.installationFacts))
+        } catch let error as IntentFileError {
+            throw CommandFailure("Fehler in den Intents: \(error)")
+        }
     }
 }
 
