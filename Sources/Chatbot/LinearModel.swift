@@ -240,6 +240,13 @@ struct LinearModel: Sendable {
         return Self.find(Int32(owner), in: classes, range).map { weights[$0] } ?? 0
     }
 
+    /// How many classes have a weight for a feature (the classes whose examples contain it):
+    /// nil when the model does not know the feature.
+    func classFrequency(of key: UInt64) -> Int? {
+        guard let id = featureIDs[key] else { return nil }
+        return Int(offsets[Int(id) + 1] - offsets[Int(id)])
+    }
+
     /// Scores of every class for `vector` (0 for classes sharing no feature with it).
     func scores(_ vector: SparseVector, into scores: inout [Float]) {
         Self.score(ids: vector.indices, values: vector.values, offsets: offsets, classes: classes, weights: weights, into: &scores)

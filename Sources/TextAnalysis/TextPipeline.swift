@@ -26,7 +26,16 @@ public struct TextPipeline: Sendable {
     /// Analyses `text`. Known compounds also yield their known parts, so that a question with
     /// the parts meets an example with the compound and the other way round.
     public func analyze(_ text: String) -> AnalyzedText {
-        let tokens = synonyms.apply(analyzer.tokens(text))
+        var tokens: [String]
+        if analyzer.language == .german {
+            // Per clause: the particle ends the clause, not always the text.
+            tokens = []
+            for clause in text.split(whereSeparator: { ".?!,;:".contains($0) }) {
+                tokens += joiningSeparableVerb(synonyms.apply(analyzer.tokens(String(clause))))
+            }
+        } else {
+            tokens = synonyms.apply(analyzer.tokens(text))
+        }
         var terms: [AnalyzedTerm] = []
         terms.reserveCapacity(tokens.count + 4)
         for token in tokens {
@@ -44,6 +53,38 @@ public struct TextPipeline: Sendable {
         return AnalyzedText(terms: terms)
     }
 
+    /// Particles that German moves to the end of the clause when the verb comes second.
+    static let separableParticles: Set<String> = ["ab", "an", "auf", "aus", "ein", "mit", "nach", "um", "vor", "weg", "zu", "zuruck"]
+
+    /// "Wie melde ich mein Auto ab?" means "abmelden" and must not meet "Wie melde ich mein
+    /// Auto an?". When the text ends in a separable particle and joining it to one of the
+    /// first words gives a verb the corpus knows, that verb is added and the particle dropped.
+    private func joiningSeparableVerb(_ tokens: [String]) -> [String] {
+        guard tokens.count >= 3, let particle = tokens.last, Self.separableParticles.contains(particle) else { return tokens }
+        for position in tokens.indices.dropLast().prefix(3) where !Stopwords.contains(tokens[position], language: .german) {
+            let joined = particle + tokens[position]
+            if vocabulary.contains(token: joined) || vocabulary.contains(stem: analyzer.stem(joined)) {
+                // The verb stays too: "Wie melde ich mein Auto an, was brauche ich?" ends
+                // elsewhere, and its "melde" should still meet the example's.
+                var joinedTokens = tokens
+                joinedTokens.removeLast()
+                joinedTokens.insert(joined, at: position + 1)
+                return joinedTokens
+            }
+        }
+        return tokens
+    }
+
+    /// "anzumelden" is "anmelden" with the infinitive's "zu" inside: the verb, when the
+    /// corpus knows it.
+    private func withoutInfinitiveZu(_ token: String) -> String? {
+        for particle in Self.separableParticles where token.hasPrefix(particle + "zu") && token.count > particle.count + 4 {
+            let verb = particle + token.dropFirst(particle.count + 2)
+            if vocabulary.contains(token: verb) || vocabulary.contains(stem: analyzer.stem(verb)) { return verb }
+        }
+        return nil
+    }
+
     private func analyze(token: String) -> [AnalyzedTerm] {
         let isWord = token.unicodeScalars.contains { $0.properties.isAlphabetic }
         if !isWord { return [AnalyzedTerm(stem: token, source: token, kind: .other)] }
@@ -51,6 +92,10 @@ public struct TextPipeline: Sendable {
             return [AnalyzedTerm(stem: analyzer.stem(token), source: token, kind: .stopword)]
         }
         let stem = analyzer.stem(token)
+        if analyzer.language == .german, !vocabulary.contains(token: token), !vocabulary.contains(stem: stem),
+           let verb = withoutInfinitiveZu(token) {
+            return [AnalyzedTerm(stem: analyzer.stem(verb), source: token, kind: .known)]
+        }
         if vocabulary.contains(token: token) || vocabulary.contains(stem: stem) {
             var terms = [AnalyzedTerm(stem: stem, source: token, kind: .known)]
             if token.count >= 10, let parts = vocabulary.compoundParts(of: token) {

@@ -60,7 +60,7 @@ final class ChatFixture: @unchecked Sendable {
         #expect(answer.session.allSatisfy(\.isHexDigit) && answer.session != answer.id)
         #expect(Set((0..<1000).map { _ in Conversations.newIdentifier() }).count == 1000)
 
-        let clarify = try chat.ask("Auto")
+        let clarify = try chat.ask("Fahrzeug zulassen oder umschreiben")
         #expect(clarify.kind == "clarify")
         #expect(clarify.intent == nil)
         #expect(clarify.options.count == 2)

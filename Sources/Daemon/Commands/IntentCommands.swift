@@ -115,6 +115,7 @@ struct IntentsCommand: ParsableCommand {
                     say("Wörter: \(terms.joined(separator: ", "))")
                 }
                 say("Verstanden: \(String(format: "%.0f %%", match.coverage * 100)) von \(match.contentWords) Inhaltswörtern; Stärke \(String(format: "%.2f", match.strength)), Rückhalt \(String(format: "%.2f", match.support))")
+                if !match.wordsAgainst.isEmpty { say("Sprechen nicht für das beste Intent: \(match.wordsAgainst.joined(separator: ", "))") }
                 for candidate in match.ranked.prefix(3) {
                     say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
                 }
