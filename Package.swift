@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "ChatbotTests", dependencies: ["Chatbot", "HTTPServerTesting", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "HTTPServerTesting", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Daemon", "HTTPServerTesting", "Storage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
     ]
 )
