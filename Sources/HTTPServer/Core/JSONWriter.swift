@@ -23,18 +23,16 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// Appends a JSON string literal. Runs of bytes that need no escape are copied at once.
+    /// Appends a JSON string literal. Runs of bytes that need no escape are copied at once
+    /// (from an array: slices of a String's UTF-8 view copy byte by byte, which showed up in
+    /// profiles of the chat API's answers).
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = text.utf8
-        var runStart = utf8.startIndex
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
+        let utf8 = Array(text.utf8)
+        var runStart = 0
+        for index in utf8.indices {
             let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
-                utf8.formIndex(after: &index)
-                continue
-            }
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
             bytes.append(contentsOf: utf8[runStart..<index])
             bytes.append(UInt8(ascii: "\\"))
             switch byte {
@@ -47,10 +45,9 @@ public struct JSONWriter: Sendable {
                 bytes.append(UInt8(ascii: "u")); bytes.append(UInt8(ascii: "0")); bytes.append(UInt8(ascii: "0"))
                 bytes.append(Self.hexDigits[Int(byte >> 4)]); bytes.append(Self.hexDigits[Int(byte & 0xF)])
             }
-            utf8.formIndex(after: &index)
-            runStart = index
+            runStart = index + 1
         }
-        bytes.append(contentsOf: utf8[runStart..<utf8.endIndex])
+        bytes.append(contentsOf: utf8[runStart...])
         bytes.append(UInt8(ascii: "\""))
     }
 
