@@ -62,6 +62,12 @@ public final class ChatAnalytics: Sendable {
             try db.rename(table: "chatQuestionNew", to: "chatQuestion")
             try db.create(index: "chatQuestion_on_askedAt", on: "chatQuestion", columns: ["askedAt"])
         },
+        // The same question asked again within one flush (a second) is one row with a count.
+        Migration("chatbot.3-question-occurrences") { db in
+            try db.alter(table: "chatQuestion") { t in
+                t.add(column: "occurrences", .integer).notNull().defaults(to: 1)
+            }
+        },
     ]
 
     private let database: AppDatabase
@@ -93,23 +99,43 @@ public final class ChatAnalytics: Sendable {
         }
     }
 
-    /// Writes queued questions now.
+    /// Writes queued questions now. Identical questions with the same outcome within one
+    /// flush become one row with their number of occurrences (under load, citizens ask the
+    /// same few questions many times a second).
     public func flush() {
-        var events = pending.withLock { events in
+        let events = pending.withLock { events in
             defer { events.removeAll(keepingCapacity: true) }
             return events
         }
         guard !events.isEmpty else { return }
-        for index in events.indices {
-            events[index].question = String(PersonalDataScrubber.scrub(events[index].question).prefix(500))
+        struct Key: Hashable { var question: String, language: String, kind: String, intent: String? }
+        var rows: [(event: Event, occurrences: Int)] = []
+        var positions: [Key: Int] = [:]
+        var scrubbed: [String: String] = [:]
+        for var event in events {
+            if let known = scrubbed[event.question] {
+                event.question = known
+            } else {
+                let clean = String(PersonalDataScrubber.scrub(event.question).prefix(500))
+                scrubbed[event.question] = clean
+                event.question = clean
+            }
+            let key = Key(question: event.question, language: event.language, kind: event.kind, intent: event.intent)
+            if let position = positions[key] {
+                rows[position].occurrences += 1
+            } else {
+                positions[key] = rows.count
+                rows.append((event, 1))
+            }
         }
         do {
             try database.pool.write { db in
                 let statement = try db.cachedStatement(sql: """
-                    INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for event in events {
-                    try statement.execute(arguments: [event.answerId, event.at, event.language, event.question, event.kind, event.intent, event.confidence])
+                for (event, occurrences) in rows {
+                    try statement.execute(arguments: [event.answerId, event.at, event.language, event.question, event.kind, event.intent,
+                                                      event.confidence, occurrences])
                 }
             }
         } catch {
@@ -215,7 +241,7 @@ public final class ChatAnalytics: Sendable {
         return try database.pool.read { db in
             func questions(_ condition: String, _ arguments: StatementArguments) throws -> [Report.Question] {
                 try Row.fetchAll(db, sql: """
-                    SELECT question, COUNT(*) AS n, MAX(askedAt) AS last, MAX(intent) AS intent, AVG(confidence) AS confidence
+                    SELECT question, SUM(occurrences) AS n, MAX(askedAt) AS last, MAX(intent) AS intent, AVG(confidence) AS confidence
                     FROM chatQuestion WHERE askedAt >= ? AND \(condition)
                     GROUP BY lower(question) ORDER BY n DESC, last DESC LIMIT 50
                     """, arguments: [since] + arguments).map { row in
@@ -225,9 +251,10 @@ public final class ChatAnalytics: Sendable {
             func counts(_ sql: String) throws -> [Report.Count] {
                 try Row.fetchAll(db, sql: sql, arguments: [since]).map { Report.Count(intent: $0["intent"], count: $0["n"]) }
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatQuestion WHERE askedAt >= ? AND kind != 'choice'", arguments: [since]) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(occurrences), 0) FROM chatQuestion WHERE askedAt >= ? AND kind != 'choice'", arguments: [since]) ?? 0
             let daily = try Row.fetchAll(db, sql: """
-                SELECT date(askedAt) AS day, SUM(kind = 'answer') AS a, SUM(kind = 'clarify') AS c, SUM(kind = 'fallback') AS f
+                SELECT date(askedAt) AS day, SUM((kind = 'answer') * occurrences) AS a, SUM((kind = 'clarify') * occurrences) AS c,
+                       SUM((kind = 'fallback') * occurrences) AS f
                 FROM chatQuestion WHERE askedAt >= ? GROUP BY day ORDER BY day
                 """, arguments: [since]).map { Report.Day(day: $0["day"], answer: $0["a"], clarify: $0["c"], fallback: $0["f"]) }
             let helpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND helpful", arguments: [since]) ?? 0
@@ -239,8 +266,8 @@ public final class ChatAnalytics: Sendable {
                 days: days, totalQuestions: total,
                 unanswered: try questions("kind = 'fallback'", []),
                 lowConfidence: try questions("kind IN ('answer', 'clarify') AND confidence < ?", [lowConfidenceBelow]),
-                clarifyChoices: try counts("SELECT intent, COUNT(*) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'choice' GROUP BY intent ORDER BY n DESC LIMIT 30"),
-                topIntents: try counts("SELECT intent, COUNT(*) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'answer' GROUP BY intent ORDER BY n DESC LIMIT 30"),
+                clarifyChoices: try counts("SELECT intent, SUM(occurrences) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'choice' GROUP BY intent ORDER BY n DESC LIMIT 30"),
+                topIntents: try counts("SELECT intent, SUM(occurrences) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'answer' GROUP BY intent ORDER BY n DESC LIMIT 30"),
                 daily: daily,
                 feedback: Report.Feedback(helpful: helpful, unhelpful: unhelpful, comments: comments),
                 unhelpfulIntents: try counts("SELECT intent, COUNT(*) AS n FROM chatFeedback WHERE givenAt >= ? AND NOT helpful AND intent IS NOT NULL GROUP BY intent ORDER BY n DESC LIMIT 20"))

@@ -30,8 +30,9 @@ public struct TextPipeline: Sendable {
         if analyzer.language == .german {
             // Per clause: the particle ends the clause, not always the text.
             tokens = []
-            for clause in text.split(whereSeparator: { ".?!,;:".contains($0) }) {
-                tokens += joiningSeparableVerb(synonyms.apply(analyzer.tokens(String(clause))))
+            // Split on bytes: splitting a String by Characters showed up in profiles.
+            for clause in text.utf8.split(whereSeparator: Self.isClauseEnd) {
+                tokens += joiningSeparableVerb(synonyms.apply(analyzer.tokens(String(Substring(clause)))))
             }
         } else {
             tokens = synonyms.apply(analyzer.tokens(text))
@@ -51,6 +52,13 @@ public struct TextPipeline: Sendable {
             terms += analysed
         }
         return AnalyzedText(terms: terms)
+    }
+
+    private static func isClauseEnd(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"): true
+        default: false
+        }
     }
 
     /// Particles that German moves to the end of the clause when the verb comes second.

@@ -165,6 +165,19 @@ final class ChatFixture: @unchecked Sendable {
         #expect(english.answer == "Apply for a replacement licence.")
     }
 
+    @Test func repeatedQuestionsInOneFlushAreOneRowWithACount() throws {
+        let chat = try ChatFixture()
+        for _ in 0..<3 { _ = try chat.ask("Wer gewinnt die Bundesliga?") }
+        _ = try chat.ask("Wie melde ich mein Auto an?")
+        let report = try chat.analytics.report(days: 1, lowConfidenceBelow: 0.65)
+        #expect(report.totalQuestions == 4)
+        #expect(report.unanswered.map(\.question) == ["Wer gewinnt die Bundesliga?"])
+        #expect(report.unanswered.first?.count == 3)
+        #expect(report.daily.first?.fallback == 3 && report.daily.first?.answer == 1)
+        let rows = try chat.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatQuestion") }
+        #expect(rows == 2)
+    }
+
     @Test func analyticsStoreScrubbedQuestionsAndFeedback() throws {
         let chat = try ChatFixture()
         let answered = try chat.ask("Ich heiße Max Mustermann, wie melde ich mein Auto an? Mail: max@example.org")
