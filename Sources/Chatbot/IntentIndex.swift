@@ -326,9 +326,9 @@ public struct IntentMatch: Sendable {
 
     /// The discount applied to probabilities: coverage of the question times strength times
     /// support (known words that speak for another intent are evidence against a confident
-    /// answer). Chosen with `intents test` on the question sets in bench/data: support
-    /// squared answered 87% of in-scope questions right, support alone 91%, with the same
-    /// wrong answers and 94% against 93% out-of-scope recall.
+    /// answer). Chosen with `intents test` on the question sets in bench/data when it was
+    /// made: support squared answered 87% of in-scope questions right, support alone 91%,
+    /// with the same wrong answers and 94% against 93% out-of-scope recall.
     public var certainty: Double {
         (contentWords == 0 ? 0.5 : coverage) * strength * support
     }
