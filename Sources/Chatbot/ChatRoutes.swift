@@ -58,7 +58,14 @@ public struct ChatRoutes: Sendable {
     }
 
     private func chat(_ request: Request) throws -> Response {
-        let message = try request.decodeJSON(ChatRequest.self)
+        let message: ChatRequest
+        if let fields = try request.flatJSONStrings(), case let text?? = fields["message"],
+           Set(fields.keys).isSubset(of: ChatRequest.fieldNames) {
+            message = ChatRequest(message: text, session: fields["session"] ?? nil, language: fields["language"] ?? nil,
+                                  choice: fields["choice"] ?? nil)
+        } else {
+            message = try request.decodeJSON(ChatRequest.self)
+        }
         do {
             let reply = try service.reply(to: message)
             return Response(status: .ok, headerFields: [.contentType: "application/json; charset=utf-8"], body: reply.jsonData)

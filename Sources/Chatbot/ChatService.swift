@@ -10,6 +10,9 @@ public struct ChatRequest: Sendable, Decodable {
     /// The intent of an option the citizen picked after a clarify question.
     public var choice: String?
 
+    /// The JSON keys of a chat request.
+    static let fieldNames: Set<String> = ["message", "session", "language", "choice"]
+
     public init(message: String, session: String? = nil, language: String? = nil, choice: String? = nil) {
         self.message = message
         self.session = session

@@ -73,13 +73,16 @@ final class Conversations: Sendable {
             random.high = generator.next()
             random.low = generator.next()
         }
-        return hex(random.high) + hex(random.low)
+        var digits = [UInt8](repeating: 0, count: 32)
+        for (half, value) in [random.high, random.low].enumerated() {
+            for position in 0..<16 {
+                digits[half * 16 + position] = hexDigits[Int((value >> UInt64(60 - 4 * position)) & 0xF)]
+            }
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func isValidIdentifier(_ text: String) -> Bool {
         (8...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in

@@ -53,8 +53,8 @@ public enum PersonalDataScrubber {
         let bytes = Array(text.utf8)
         let hasDigit = bytes.contains { $0 >= 0x30 && $0 <= 0x39 }
         let hasAt = bytes.contains(0x40)
-        let hasNamePhrase = containsIgnoringASCIICase(bytes, "hei") || containsIgnoringASCIICase(bytes, "name")
-            || containsIgnoringASCIICase(bytes, "called")
+        // "heiße", not "hei": that is in "Führerschein" and ran every rule for it.
+        let hasNamePhrase = ["heiße", "heiẞe", "heisse", "name", "called"].contains { containsIgnoringASCIICase(bytes, $0) }
         guard hasDigit || hasAt || hasNamePhrase else { return text }
         var result = text
         for rule in rules {
@@ -81,12 +81,17 @@ public enum PersonalDataScrubber {
         return result
     }
 
-    /// Whether `bytes` contain `needle` (lower-case ASCII letters), ignoring ASCII case.
+    /// Whether `bytes` contain `needle` (written in lower case), ignoring the case of ASCII
+    /// letters; other bytes must be equal.
     private static func containsIgnoringASCIICase(_ bytes: [UInt8], _ needle: String) -> Bool {
         let pattern = Array(needle.utf8)
         guard bytes.count >= pattern.count else { return false }
         outer: for start in 0...(bytes.count - pattern.count) {
-            for offset in pattern.indices where bytes[start + offset] | 0x20 != pattern[offset] { continue outer }
+            for offset in pattern.indices {
+                let byte = bytes[start + offset]
+                let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if folded != pattern[offset] { continue outer }
+            }
             return true
         }
         return false

@@ -127,6 +127,8 @@ import Testing
             ("Mein Kennzeichen ist BC-AB 1234", "Mein Kennzeichen ist [Kennzeichen]"),
             ("Aktenzeichen 32.1-456/2026 offen", "[Aktenzeichen] offen"),
             ("Ich heiße Max Mustermann und habe eine Frage", "Ich heiße [Name] und habe eine Frage"),
+            ("ICH HEISSE Anna Beispiel, Führerschein verloren", "ICH HEISSE [Name], Führerschein verloren"),
+            ("I am called Jo", "I am called [Name]"),
             ("mein Name ist Erika von Musterfrau, Führerschein weg", "mein Name ist [Name], Führerschein weg"),
             ("My name is John Smith", "My name is [Name]"),
             ("Kundennummer 98765432", "Kundennummer [Nummer]"),

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A fast path for the commonest JSON body: one flat object whose values are strings without
+/// escapes, or null (`{"message": "Wie melde ich mein Auto an?"}`). Anything else, or
+/// anything unusual (escapes, numbers, nesting, duplicate keys, trailing bytes), is nil, and
+/// the caller decodes with `decodeJSON`, which also explains what is wrong. Foundation's
+/// decoder was a tenth of the chat API's time under load.
+///
+/// ```swift
+/// FlatJSONObject.strings(Array(#"{"a": "x", "b": null}"#.utf8))  // ["a": "x", "b": nil]
+/// FlatJSONObject.strings(Array(#"{"a": "say \"hi\""}"#.utf8))     // nil (an escape)
+/// ```
+public enum FlatJSONObject {
+    /// `bytes` must be valid UTF-8 (the caller checks).
+    public static func strings(_ bytes: [UInt8]) -> [String: String?]? {
+        var position = 0
+        func skipWhitespace() {
+            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        }
+        func take(_ byte: UInt8) -> Bool {
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+        /// A string literal without escapes or control characters, after its opening quote.
+        func plainString() -> String? {
+            let start = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    defer { position += 1 }
+                    return String(decoding: bytes[start..<position], as: UTF8.self)
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                position += 1
+            }
+            return nil
+        }
+
+        var fields: [String: String?] = [:]
+        skipWhitespace()
+        guard take(UInt8(ascii: "{")) else { return nil }
+        skipWhitespace()
+        if !take(UInt8(ascii: "}")) {
+            while true {
+                guard take(UInt8(ascii: "\"")), let key = plainString(), fields[key] == nil else { return nil }
+                skipWhitespace()
+                guard take(UInt8(ascii: ":")) else { return nil }
+                skipWhitespace()
+                if take(UInt8(ascii: "\"")) {
+                    guard let value = plainString() else { return nil }
+                    fields[key] = .some(value)
+                } else if bytes[position...].starts(with: "null".utf8) {
+                    position += 4
+                    fields[key] = .some(nil)
+                } else {
+                    return nil
+                }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) {
+                    skipWhitespace()
+                    continue
+                }
+                guard take(UInt8(ascii: "}")) else { return nil }
+                break
+            }
+        }
+        skipWhitespace()
+        return position == bytes.count ? fields : nil
+    }
+}
+
+extension Request {
+    /// The body as a flat object of plain strings and nulls (see `FlatJSONObject`), or nil
+    /// when it is something else: then use `decodeJSON`. Content type and encoding are
+    /// checked as `decodeJSON` checks them.
+    public func flatJSONStrings() throws -> [String: String?]? {
+        let contentType = headerFields[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") || contentType.hasSuffix("+json") else { return nil }
+        let bytes = Array(try body.data())
+        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        return FlatJSONObject.strings(bytes)
+    }
+}

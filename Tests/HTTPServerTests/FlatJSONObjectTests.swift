@@ -1,0 +1,43 @@
+import Foundation
+import HTTPServer
+import Testing
+
+@Suite struct FlatJSONObjectTests {
+    static func decoded(_ text: String) -> [String: String?]? {
+        try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))
+    }
+
+    @Test func readsFlatObjectsOfPlainStrings() {
+        #expect(FlatJSONObject.strings(Array(#"{"message": "Wie melde ich mein Auto an?"}"#.utf8)) == ["message": "Wie melde ich mein Auto an?"])
+        let expected: [String: String?] = ["a": "Führerschein 🙂", "b": String?.none]
+        #expect(FlatJSONObject.strings(Array(" {\n\t\"a\" : \"Führerschein 🙂\" , \"b\":null }\r\n".utf8)) == expected)
+        #expect(FlatJSONObject.strings(Array("{}".utf8)) == [:])
+        #expect(FlatJSONObject.strings(Array(#"{"a": ""}"#.utf8)) == ["a": ""])
+    }
+
+    @Test func leavesEverythingElseToTheDecoder() {
+        for text in [#"{"a": "say \"hi\""}"#, #"{"a": "\u00fc"}"#, #"{"a": 1}"#, #"{"a": true}"#, #"{"a": {"b": "c"}}"#,
+                     #"{"a": ["x"]}"#, #"{"a": "x", "a": "y"}"#, #"{"a": "x"} trailing"#, #"{"a": "x",}"#, #"{"a" "x"}"#,
+                     #"{"a": "x""#, #"{"a": nul}"#, #"{"a": nullx}"#, "[\"a\"]", "\"a\"", "", "{", "{\"a\": \"line\nbreak\"}",
+                     #"{a: "x"}"#, #"{"a": 'x'}"#] {
+            #expect(FlatJSONObject.strings(Array(text.utf8)) == nil, "\(text)")
+        }
+    }
+
+    @Test func agreesWithFoundationWheneverItAnswers() {
+        // Every text of up to five pieces of JSON's own alphabet: whenever the fast path
+        // answers, Foundation's decoder reads the same object (and so never fails).
+        let pieces = ["{", "}", "\"", "\"a\"", "\"b\"", ":", ",", " ", "null", "\"ü\"", "\\", "1", "[", "\"\""]
+        var texts = [""]
+        var answered = 0
+        for _ in 1...5 {
+            texts = texts.flatMap { text in pieces.map { text + $0 } }
+            for text in texts {
+                guard let fast = FlatJSONObject.strings(Array(text.utf8)) else { continue }
+                answered += 1
+                #expect(Self.decoded(text) == fast, "\(text)")
+            }
+        }
+        #expect(answered > 10)
+    }
+}
