@@ -17,14 +17,36 @@ final class Conversations: Sendable {
         var at: ContinuousClock.Instant
     }
 
+    /// Two generations of each map: lookups read both, writes go to the current one, and
+    /// when it is a time-to-live old (or holds half the capacity) the older generation is
+    /// dropped whole. Expiry stays exact (every read checks the age); nothing walks or frees
+    /// thousands of entries under the lock (a sweep under the lock stalled every request).
+    private struct Generations<Value> {
+        var current: [String: Value] = [:]
+        var previous: [String: Value] = [:]
+
+        subscript(key: String) -> Value? { current[key] ?? previous[key] }
+
+        /// Starts a new generation; returns the dropped one, to be freed outside the lock.
+        mutating func rotate() -> [String: Value] {
+            let dropped = previous
+            previous = current
+            // Sized like the last one: growing from empty rehashes under the lock.
+            current = Dictionary(minimumCapacity: previous.count)
+            return dropped
+        }
+    }
+
     private struct Storage {
-        var states: [String: State] = [:]
-        var answers: [String: GivenAnswer] = [:]
-        var lastSweep = ContinuousClock.now
+        var states = Generations<State>()
+        var answers = Generations<GivenAnswer>()
+        var rotatedAt = ContinuousClock.now
     }
 
     private let storage = Mutex(Storage())
     let timeToLive: Duration
+    /// At most this many conversations and as many replies are remembered (twice over while
+    /// two generations live).
     let capacity: Int
 
     init(timeToLive: Duration, capacity: Int = 50_000) {
@@ -40,21 +62,16 @@ final class Conversations: Sendable {
     }
 
     func update(_ session: String, lastIntent: String?, answer: (id: String, value: GivenAnswer), now: ContinuousClock.Instant = .now) {
-        storage.withLock { storage in
-            storage.states[session] = State(lastIntent: lastIntent ?? storage.states[session]?.lastIntent, lastSeen: now)
-            storage.answers[answer.id] = answer.value
-            // Expired entries go in a sweep at most every ten seconds (a sweep walks every
-            // entry; per request it cost a fifth of a chat request under load).
-            if now - storage.lastSweep > .seconds(10) {
-                storage.lastSweep = now
-                let ttl = timeToLive
-                storage.states = storage.states.filter { now - $0.value.lastSeen < ttl }
-                storage.answers = storage.answers.filter { now - $0.value.at < ttl }
-            }
-            // A flood of new sessions beyond the capacity: forget them all rather than grow.
-            if storage.states.count > capacity { storage.states.removeAll(keepingCapacity: true) }
-            if storage.answers.count > capacity { storage.answers.removeAll(keepingCapacity: true) }
+        let dropped = storage.withLock { storage -> ([String: State], [String: GivenAnswer])? in
+            let earlier = storage.states[session]
+            storage.states.current[session] = State(lastIntent: lastIntent ?? earlier?.lastIntent, lastSeen: now)
+            storage.answers.current[answer.id] = answer.value
+            guard now - storage.rotatedAt >= timeToLive || storage.states.current.count >= capacity
+                || storage.answers.current.count >= capacity else { return nil }
+            storage.rotatedAt = now
+            return (storage.states.rotate(), storage.answers.rotate())
         }
+        _ = dropped  // freed here, outside the lock
     }
 
     func answer(_ id: String, now: ContinuousClock.Instant = .now) -> GivenAnswer? {

@@ -136,6 +136,32 @@ final class ChatFixture: @unchecked Sendable {
         #expect(try chat.ask("Und was kostet das?", session: first.session).kind == "fallback")
     }
 
+    @Test func conversationsAreBoundedByGenerations() {
+        let conversations = Conversations(timeToLive: .seconds(600), capacity: 4)
+        let start = ContinuousClock.now
+        func touch(_ session: String, _ intent: String? = "kfz-neuzulassung", at offset: Duration = .zero) {
+            conversations.update(session, lastIntent: intent, answer: (id: "reply-\(session)", value: .init(intent: intent, at: start + offset)),
+                                 now: start + offset)
+        }
+        for number in 0..<4 { touch("s\(number)") }  // the fourth fills the generation: it becomes the older one
+        #expect(conversations.state("s0", now: start)?.lastIntent == "kfz-neuzulassung")
+        #expect(conversations.answer("reply-s3", now: start)?.intent == "kfz-neuzulassung")
+        for number in 4..<8 { touch("s\(number)") }  // a second full generation drops the first
+        #expect(conversations.state("s0", now: start) == nil)
+        #expect(conversations.answer("reply-s0", now: start) == nil)
+        #expect(conversations.state("s7", now: start) != nil)
+        // A conversation that goes on keeps its topic across a rotation.
+        touch("s7", nil)
+        #expect(conversations.state("s7", now: start)?.lastIntent == "kfz-neuzulassung")
+        // Expiry stays exact, whatever the generation.
+        #expect(conversations.state("s7", now: start + .seconds(601)) == nil)
+        // A generation a time-to-live old is rotated out even when it is small.
+        touch("late", at: .seconds(700))
+        touch("later", at: .seconds(1400))
+        #expect(conversations.state("s7", now: start + .seconds(1400)) == nil)
+        #expect(conversations.state("later", now: start + .seconds(1400)) != nil)
+    }
+
     @Test func badInputIsRefusedClearly() throws {
         let chat = try ChatFixture()
         func code(_ request: ChatRequest) -> String? {
