@@ -45,8 +45,8 @@ final class Conversations: Sendable {
 
     private let storage = Mutex(Storage())
     let timeToLive: Duration
-    /// At most this many conversations and as many replies are remembered (twice over while
-    /// two generations live).
+    /// At most this many conversations and as many replies are remembered (a generation
+    /// holds half).
     let capacity: Int
 
     init(timeToLive: Duration, capacity: Int = 50_000) {
@@ -66,8 +66,8 @@ final class Conversations: Sendable {
             let earlier = storage.states[session]
             storage.states.current[session] = State(lastIntent: lastIntent ?? earlier?.lastIntent, lastSeen: now)
             storage.answers.current[answer.id] = answer.value
-            guard now - storage.rotatedAt >= timeToLive || storage.states.current.count >= capacity
-                || storage.answers.current.count >= capacity else { return nil }
+            guard now - storage.rotatedAt >= timeToLive || storage.states.current.count >= capacity / 2
+                || storage.answers.current.count >= capacity / 2 else { return nil }
             storage.rotatedAt = now
             return (storage.states.rotate(), storage.answers.rotate())
         }

@@ -137,7 +137,7 @@ final class ChatFixture: @unchecked Sendable {
     }
 
     @Test func conversationsAreBoundedByGenerations() {
-        let conversations = Conversations(timeToLive: .seconds(600), capacity: 4)
+        let conversations = Conversations(timeToLive: .seconds(600), capacity: 8)
         let start = ContinuousClock.now
         func touch(_ session: String, _ intent: String? = "kfz-neuzulassung", at offset: Duration = .zero) {
             conversations.update(session, lastIntent: intent, answer: (id: "reply-\(session)", value: .init(intent: intent, at: start + offset)),
