@@ -153,8 +153,10 @@ final class ChatFixture: @unchecked Sendable {
         // A conversation that goes on keeps its topic across a rotation.
         touch("s7", nil)
         #expect(conversations.state("s7", now: start)?.lastIntent == "kfz-neuzulassung")
-        // Expiry stays exact, whatever the generation.
+        // Expiry stays exact, whatever the generation, and an expired topic is not carried on.
         #expect(conversations.state("s7", now: start + .seconds(601)) == nil)
+        touch("s6", nil, at: .seconds(601))
+        #expect(conversations.state("s6", now: start + .seconds(601))?.lastIntent == nil)
         // A generation a time-to-live old is rotated out even when it is small.
         touch("late", at: .seconds(700))
         touch("later", at: .seconds(1400))
