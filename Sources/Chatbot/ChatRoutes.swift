@@ -60,7 +60,7 @@ public struct ChatRoutes: Sendable {
     private func chat(_ request: Request) throws -> Response {
         let message: ChatRequest
         if let fields = try request.flatJSONStrings(), case let text?? = fields["message"],
-           Set(fields.keys).isSubset(of: ChatRequest.fieldNames) {
+           fields.keys.allSatisfy(ChatRequest.fieldNames.contains) {
             message = ChatRequest(message: text, session: fields["session"] ?? nil, language: fields["language"] ?? nil,
                                   choice: fields["choice"] ?? nil)
         } else {

@@ -277,6 +277,12 @@ final class ChatFixture: @unchecked Sendable {
                                                  "options", "session", "suggestions"])
         let fallback = client.execute(.post, "/api/chat", json: #"{"message": "Wetter morgen in Rom"}"#)
         #expect(fallback.json?["intent"] is NSNull)
+        // Escapes, extra keys and other shapes take Foundation's decoder; the reply is the same.
+        for body in [#"{"message": "Führerschein verloren"}"#, #"{"message": "Führerschein verloren", "extra": 1}"#,
+                     #"{"language": null, "message": "Führerschein\tverloren"}"#] {
+            let other = client.execute(.post, "/api/chat", json: body)
+            #expect(other.status == .ok && other.json?["intent"] as? String == "fuehrerschein-ersatz", "\(body)")
+        }
 
         #expect(client.execute(.post, "/api/chat", json: #"{"message": ""}"#).errorCode == "empty_message")
         #expect(client.execute(.post, "/api/chat", json: #"{"message": 5}"#).status == .badRequest)
