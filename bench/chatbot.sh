@@ -64,32 +64,30 @@ stop_daemon() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 rss() { grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' '; }
 
 # Requests are built once in init(), so that the load generator, which shares the two cores,
-# spends no more per request than it does for /healthz.
-cat >"$work/repeated.lua" <<'LUA'
+# spends no more per request than it does for /healthz; each script cycles through its list.
+cycle_lua='local requests = {}
+local counter = 0
+request = function()
+  counter = counter % #requests + 1
+  return requests[counter]
+end'
+{ echo "$cycle_lua"; cat; } >"$work/repeated.lua" <<'LUA'
 local questions = {
   "Wie melde ich mein Auto an?", "Sperrmüll anmelden", "Führerschein verloren was tun", "Wunschkennzeichen",
   "Wann wird die Tonne geleert?", "wie wird das wetter morgen", "Ich wurde geblitzt", "Perso beantragen",
   "Hallo", "asdfgh",
 }
-local requests = {}
-local counter = 0
 init = function(args)
   for i, q in ipairs(questions) do
     requests[i] = wrk.format("POST", "/api/chat", { ["Content-Type"] = "application/json" }, '{"message": "' .. q .. '"}')
   end
 end
-request = function()
-  counter = counter % #requests + 1
-  return requests[counter]
-end
 LUA
-cat >"$work/unique.lua" <<'LUA'
+{ echo "$cycle_lua"; cat; } >"$work/unique.lua" <<'LUA'
 local words = { "Auto", "anmelden", "Führerschein", "verloren", "Sperrmüll", "Termin", "Kosten", "Wunschkennzeichen", "Müll",
   "Tonne", "abmelden", "Bußgeld", "geblitzt", "Reisepass", "Umzug", "Halter", "Fahrzeug", "Zulassung", "online", "Wetter",
   "Fußball", "Rezept", "Kuchen", "Motorrad", "Anhänger", "Abfuhr", "Kalender", "Perso", "Lappen", "Mitarbeiter", "Hallo",
   "wie", "wo", "was", "kann", "ich", "mein", "brauche", "neuen", "alten", "gestohlen", "umtauschen", "reservieren", "Gebühr" }
-local requests = {}
-local counter = 0
 local threads = 0
 setup = function(thread)
   threads = threads + 1
@@ -101,10 +99,6 @@ init = function(args)
     local q = words[math.random(#words)] .. " " .. words[math.random(#words)] .. " " .. words[math.random(#words)] .. " " .. words[math.random(#words)]
     requests[i] = wrk.format("POST", "/api/chat", { ["Content-Type"] = "application/json" }, '{"message": "' .. q .. '"}')
   end
-end
-request = function()
-  counter = counter % #requests + 1
-  return requests[counter]
 end
 LUA
 

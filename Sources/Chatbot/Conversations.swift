@@ -1,5 +1,6 @@
 import CSystem
 import Foundation
+import HTTPServer
 import Synchronization
 
 /// What the bot remembers of a conversation: the topic of its last answer, so that "Und was
@@ -90,16 +91,12 @@ final class Conversations: Sendable {
             random.high = generator.next()
             random.low = generator.next()
         }
-        var digits = [UInt8](repeating: 0, count: 32)
-        for (half, value) in [random.high, random.low].enumerated() {
-            for position in 0..<16 {
-                digits[half * 16 + position] = hexDigits[Int((value >> UInt64(60 - 4 * position)) & 0xF)]
-            }
-        }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(32)
+        Hex.append(random.high, to: &digits)
+        Hex.append(random.low, to: &digits)
         return String(decoding: digits, as: UTF8.self)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func isValidIdentifier(_ text: String) -> Bool {
         (8...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in

@@ -32,8 +32,7 @@ public final class IntentIndex: Sendable {
         let topicLabels: [String]
     }
 
-    /// `extraVocabulary`: further texts whose words should count as known (public articles).
-    public init(catalog: IntentCatalog, extraVocabulary: [String] = []) {
+    public init(catalog: IntentCatalog) {
         self.catalog = catalog
         intentsByID = Dictionary(catalog.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var rendered: [String: String] = [:]
@@ -66,7 +65,6 @@ public final class IntentIndex: Sendable {
                 // questions look understood (measured on the out-of-scope set).
             }
             for topic in topics { corpus += topic.examples.filter { $0.language == language }.map(\.text) }
-            if language == .german { corpus += extraVocabulary }
             let analyzer = Analyzer(language: language)
             let synonyms = language == .german ? catalog.synonyms : SynonymTable()
             let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus)

@@ -30,15 +30,13 @@ public final class IntentLibrary: Sendable {
 
     public let directory: URL
     private let facts: InstallationFacts
-    private let extraVocabulary: @Sendable () -> [String]
     private let logger: Logger
     private let state: Mutex<(index: IntentIndex, status: Status)>
     private let watching = Atomic<Bool>(false)
 
-    public init(directory: URL, facts: InstallationFacts, extraVocabulary: @escaping @Sendable () -> [String] = { [] }, logger: Logger) {
+    public init(directory: URL, facts: InstallationFacts, logger: Logger) {
         self.directory = directory
         self.facts = facts
-        self.extraVocabulary = extraVocabulary
         self.logger = logger
         let empty = IntentIndex(catalog: IntentCatalog(intents: []))
         state = Mutex((empty, Status(directory: directory.path, intents: 0, followUps: 0, synonyms: 0, languages: [], files: [],
@@ -68,7 +66,7 @@ public final class IntentLibrary: Sendable {
         let attempt = Date()
         do {
             let catalog = try IntentCatalog.load(directory: directory, facts: facts)
-            let index = IntentIndex(catalog: catalog, extraVocabulary: extraVocabulary())
+            let index = IntentIndex(catalog: catalog)
             let elapsed = clock.now - started
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             state.withLock { state in

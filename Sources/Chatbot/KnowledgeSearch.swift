@@ -3,8 +3,6 @@
 public protocol KnowledgeSearch: Sendable {
     /// Public articles matching `query`, best first.
     func searchPublicArticles(_ query: String, limit: Int) -> [KnowledgeArticle]
-    /// The text of every public article, so their words count as known to the matcher.
-    func publicVocabulary() -> [String]
 }
 
 public struct KnowledgeArticle: Sendable, Equatable, Codable {

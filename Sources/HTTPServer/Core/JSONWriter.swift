@@ -43,15 +43,13 @@ public struct JSONWriter: Sendable {
             case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
             default:
                 bytes.append(UInt8(ascii: "u")); bytes.append(UInt8(ascii: "0")); bytes.append(UInt8(ascii: "0"))
-                bytes.append(Self.hexDigits[Int(byte >> 4)]); bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                bytes.append(Hex.digits[Int(byte >> 4)]); bytes.append(Hex.digits[Int(byte & 0xF)])
             }
             runStart = index + 1
         }
         bytes.append(contentsOf: utf8[runStart...])
         bytes.append(UInt8(ascii: "\""))
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public mutating func optionalString(_ text: String?) {
         if let text { string(text) } else { raw("null") }

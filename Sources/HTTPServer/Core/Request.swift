@@ -107,7 +107,6 @@ public enum RequestID {
         return generator.next()
     }()
     private static let counter = Atomic<UInt64>(0)
-    private static let digits = Array("0123456789abcdef".utf8)
 
     public static func make() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
@@ -115,7 +114,7 @@ public enum RequestID {
         var value = start &+ sequence &* 0x9E37_79B9_7F4A_7C15
         return String(unsafeUninitializedCapacity: 16) { buffer in
             for index in stride(from: 15, through: 0, by: -1) {
-                buffer[index] = digits[Int(value & 0xF)]
+                buffer[index] = Hex.digits[Int(value & 0xF)]
                 value >>= 4
             }
             return 16

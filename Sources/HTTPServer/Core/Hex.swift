@@ -1,0 +1,16 @@
+/// Lower-case hexadecimal digits, for identifiers and JSON escapes.
+///
+/// ```swift
+/// var bytes: [UInt8] = []
+/// Hex.append(0xBEEF, to: &bytes)   // "000000000000beef"
+/// ```
+public enum Hex {
+    public static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends the 16 digits of `value`, most significant first.
+    public static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            bytes.append(digits[Int((value >> UInt64(shift)) & 0xF)])
+        }
+    }
+}
