@@ -25,10 +25,11 @@ release: deps
 
 ## Benchmarks: /healthz against a minimal C libmicrohttpd server (needs wrk).
 bench: deps
-	@scripts/install-deps.sh wrk gcc python3 python3-sklearn
+	@scripts/install-deps.sh wrk gcc python3 python3-sklearn curl
 	$(SWIFT) build -c release --product kreishausd
 	bench/healthz.sh
 	bench/chatbot.sh
+	bench/public_benchmarks.sh
 
 clean:
 	rm -rf .build bench/out

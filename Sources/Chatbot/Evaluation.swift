@@ -115,18 +115,24 @@ public struct EvaluationReport: Sendable {
                     if answered == expected { report.answeredCorrect += 1 } else { report.answeredWrong += 1 }
                 }
                 if decision != .answer(expected) {
-                    report.misses.append((item.text, expected, "\(decision) (\(String(format: "%.2f", result.confidence)))"))
+                    report.misses.append((item.text, expected, describe(decision, result)))
                 }
             } else {
                 report.outOfScope += 1
                 if decision == .fallback {
                     report.outOfScopeFallback += 1
                 } else {
-                    report.misses.append((item.text, nil, "\(decision) (\(String(format: "%.2f", result.confidence)))"))
+                    report.misses.append((item.text, nil, describe(decision, result)))
                 }
             }
         }
         return report
+    }
+
+    /// "fallback (0.24: Abdeckung 0.50, Stärke 0.80, Rückhalt 1.00)": the decision with the
+    /// confidence and its factors, for an admin reading the misses.
+    private static func describe(_ decision: DecisionPolicy.Decision, _ match: IntentMatch) -> String {
+        String(format: "%@ (%.2f: Abdeckung %.2f, Stärke %.2f, Rückhalt %.2f)", "\(decision)", match.confidence, match.coverage, match.strength, match.support)
     }
 
     /// k-fold cross-validation over the catalog's examples in `language`: each fold's

@@ -30,6 +30,35 @@ public final class IntentIndex: Sendable {
         /// Only the follow-up topics: tells which topic a question asks about.
         let topicModel: LinearModel?
         let topicLabels: [String]
+        /// How much of an in-scope question the vocabulary typically understands (see
+        /// `heldOutCoverage`).
+        let expectedCoverage: Double
+    }
+
+    /// How much of a question the vocabulary understands when the question is in scope but
+    /// new: the mean coverage of the examples, each counting only the words that another
+    /// example also uses (a word only it has would be unknown had it been held out). With a
+    /// thousand examples most words recur (about 0.9); with thirty, an in-scope question
+    /// typically brings more unknown words than known ones, and unknown words say less.
+    static func heldOutCoverage(_ examples: [AnalyzedText]) -> Double {
+        var frequency: [String: Int] = [:]
+        for example in examples {
+            for stem in Set(example.terms.lazy.filter { $0.kind != .stopword && $0.kind != .other }.map(\.stem)) {
+                frequency[stem, default: 0] += 1
+            }
+        }
+        var sum = 0.0, counted = 0
+        for example in examples {
+            var bySource: [String: Double] = [:]
+            for term in example.terms where term.kind != .stopword && term.kind != .other {
+                let recurs = (frequency[term.stem] ?? 0) >= 2
+                bySource[term.source] = max(bySource[term.source] ?? 0, recurs ? term.kind.understood : 0)
+            }
+            guard !bySource.isEmpty else { continue }
+            sum += bySource.values.reduce(0, +) / Double(bySource.count)
+            counted += 1
+        }
+        return counted == 0 ? 1 : max(0.05, sum / Double(counted))
     }
 
     public init(catalog: IntentCatalog) {
@@ -71,9 +100,12 @@ public final class IntentIndex: Sendable {
 
             var examples: [LinearModel.Example] = []
             var topicExamples: [LinearModel.Example] = []
+            var analyzedExamples: [AnalyzedText] = []
             for (label, intent) in intents.enumerated() {
                 for example in intent.examples where example.language == language {
-                    examples.append(.init(features: Features.extract(pipeline.analyze(example.text)), label: label))
+                    let analyzed = pipeline.analyze(example.text)
+                    analyzedExamples.append(analyzed)
+                    examples.append(.init(features: Features.extract(analyzed), label: label))
                 }
             }
             for (offset, topic) in topics.enumerated() {
@@ -86,7 +118,8 @@ public final class IntentIndex: Sendable {
             let model = LinearModel(examples: examples, classCount: intents.count + topics.count)
             let topicModel = topics.count > 1 ? LinearModel(examples: topicExamples, classCount: topics.count) : nil
             languages[language] = LanguageIndex(pipeline: pipeline, model: model, labels: intents.map(\.id) + topics.map(\.id),
-                                                intentCount: intents.count, topicModel: topicModel, topicLabels: topics.map(\.id))
+                                                intentCount: intents.count, topicModel: topicModel, topicLabels: topics.map(\.id),
+                                                expectedCoverage: Self.heldOutCoverage(analyzedExamples))
         }
         self.languages = languages
     }
@@ -254,7 +287,8 @@ public final class IntentIndex: Sendable {
             Self.support(of: $0, in: analyzed, model: index.model, neutral: index.intentCount..<index.labels.count)
         } ?? (share: 0, against: [])
         return IntentMatch(language: language, ranked: ranked, followUp: followUp, topic: topic,
-                           coverage: analyzed.coverage, contentWords: analyzed.contentWords, strength: strength,
+                           coverage: analyzed.coverage, expectedCoverage: index.expectedCoverage,
+                           contentWords: analyzed.contentWords, strength: strength,
                            support: support.share, wordsAgainst: support.against, analyzed: analyzed)
     }
 
@@ -303,6 +337,9 @@ public struct IntentMatch: Sendable {
     public var topic: Candidate?
     /// How much of the question's content the vocabulary understood (0…1).
     public var coverage: Double
+    /// How much of an in-scope question the vocabulary typically understands (0…1): what
+    /// `coverage` is measured against.
+    public var expectedCoverage: Double = 1
     public var contentWords: Int
     /// How strong the best score is compared with what training examples score (0…1).
     public var strength: Double
@@ -328,6 +365,17 @@ public struct IntentMatch: Sendable {
     /// made: support squared answered 87% of in-scope questions right, support alone 91%,
     /// with the same wrong answers and 94% against 93% out-of-scope recall.
     public var certainty: Double {
-        (contentWords == 0 ? 0.5 : coverage) * strength * support
+        (contentWords == 0 ? 0.5 : understood) * strength * support
     }
+
+    /// Coverage on the scale the thresholds were chosen on: the shipped catalog, where a new
+    /// in-scope question's words are typically 84 % known. A catalog with a smaller
+    /// vocabulary (thirty examples instead of a thousand) counts a question's unknown words
+    /// for correspondingly less; one with a larger vocabulary, for more.
+    var understood: Double {
+        min(1, coverage * Self.referenceCoverage / max(0.05, expectedCoverage))
+    }
+
+    /// `IntentIndex.heldOutCoverage` of the shipped German catalog when the thresholds were chosen.
+    static let referenceCoverage = 0.84
 }

@@ -158,17 +158,38 @@ public struct AnalyzedTerm: Sendable, Equatable {
         case stopword
         /// Numbers and other non-words.
         case other
+
+        /// How much a content word of this kind counts as understood: a correction or a
+        /// compound's head alone counts for less, it is a guess.
+        public var understood: Double {
+            switch self {
+            case .known, .compoundPart: 1
+            case .corrected: 0.6
+            case .compoundHead: 0.5
+            case .unknown, .stopword, .other: 0
+            }
+        }
     }
 
     public var stem: String
     /// The token it came from.
     public var source: String
     public var kind: Kind
+
+    public init(stem: String, source: String, kind: Kind) {
+        self.stem = stem
+        self.source = source
+        self.kind = kind
+    }
 }
 
 /// The terms of a text, with how much of its content the vocabulary understood.
 public struct AnalyzedText: Sendable, Equatable {
     public var terms: [AnalyzedTerm]
+
+    public init(terms: [AnalyzedTerm]) {
+        self.terms = terms
+    }
 
     /// Content words (not stopwords or numbers), counting a split compound once.
     public var contentWords: Int {
@@ -180,16 +201,8 @@ public struct AnalyzedText: Sendable, Equatable {
     /// compound's head alone counts for less: it is a guess); 0 when there are no content words.
     public var coverage: Double {
         var bySource: [String: Double] = [:]
-        for term in terms {
-            let value: Double
-            switch term.kind {
-            case .known, .compoundPart: value = 1
-            case .corrected: value = 0.6
-            case .compoundHead: value = 0.5
-            case .unknown: value = 0
-            case .stopword, .other: continue
-            }
-            bySource[term.source] = max(bySource[term.source] ?? 0, value)
+        for term in terms where term.kind != .stopword && term.kind != .other {
+            bySource[term.source] = max(bySource[term.source] ?? 0, term.kind.understood)
         }
         guard !bySource.isEmpty else { return 0 }
         return bySource.values.reduce(0, +) / Double(bySource.count)

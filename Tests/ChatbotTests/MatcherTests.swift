@@ -1,6 +1,7 @@
 @testable import Chatbot
 import Foundation
 import Testing
+import TextAnalysis
 
 @Suite struct MatcherTests {
     let index: IntentIndex
@@ -65,6 +66,30 @@ import Testing
         #expect(index.match("Führerschein verloren").support == 1)
         // Follow-up words go with any intent.
         #expect(index.match("Was kostet ein Wunschkennzeichen?").support == 1)
+    }
+
+    @Test func unknownWordsCountForLessWhenTheVocabularyIsSmall() {
+        func text(_ terms: [(String, AnalyzedTerm.Kind)]) -> AnalyzedText {
+            AnalyzedText(terms: terms.map { AnalyzedTerm(stem: $0.0, source: $0.0, kind: $0.1) })
+        }
+        // "auto" recurs; "anmeld" and "zulass" occur once each and would be unknown had their
+        // example been held out. Stopwords do not count.
+        let examples = [text([("auto", .known), ("anmeld", .known), ("ich", .stopword)]),
+                        text([("auto", .known), ("zulass", .known)])]
+        #expect(IntentIndex.heldOutCoverage(examples) == 0.5)
+        #expect(IntentIndex.heldOutCoverage([text([("auto", .known)]), text([("auto", .known)])]) == 1)
+
+        var match = IntentMatch(language: .english, ranked: [], followUp: nil, topic: nil, coverage: 0.4, contentWords: 5,
+                                strength: 1, support: 1)
+        match.expectedCoverage = 0.4          // thirty examples: a new question is typically this well understood
+        #expect(abs(match.understood - IntentMatch.referenceCoverage) < 1e-9)
+        match.expectedCoverage = IntentMatch.referenceCoverage
+        #expect(abs(match.understood - 0.4) < 1e-9)
+        match.expectedCoverage = 0.2
+        #expect(match.understood == 1)
+        // The shipped-style catalog of the fixture lies in between.
+        let shipped = index.match("Führerschein verloren")
+        #expect(shipped.expectedCoverage > 0.3 && shipped.expectedCoverage <= 1)
     }
 
     @Test func closeCandidatesAreClarified() {

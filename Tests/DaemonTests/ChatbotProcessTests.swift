@@ -132,6 +132,17 @@ import Glibc
         #expect(result["out_of_scope_recall"] as? Double == 1)
         #expect((result["latency_p99_us"] as? Double ?? 0) > 0)
 
+        // --show-misses lists what was not handled as expected, with the confidence's factors.
+        let missFile = directory.appendingPathComponent("miss.jsonl")
+        try "{\"text\": \"zzyzx qwfp\", \"intent\": \"weather\"}\n".write(to: missFile, atomically: true, encoding: .utf8)
+        let misses = try DaemonProcess.run(["intents", "eval", "--train", train.path, "--test", missFile.path, "--language", "en", "--show-misses"],
+                                           dataDirectory: directory)
+        #expect(misses.status == 0, "\(misses.errors)")
+        #expect(misses.output.contains("zzyzx qwfp — erwartet weather, erhalten fallback (0.00: Abdeckung 0.00"), "\(misses.output)")
+        let both = try DaemonProcess.run(["intents", "eval", "--train", train.path, "--test", missFile.path, "--json", "--show-misses"],
+                                         dataDirectory: directory)
+        #expect(both.status != 0)
+
         try "{\"text\": 3}\n".write(to: testFile, atomically: true, encoding: .utf8)
         let bad = try DaemonProcess.run(["intents", "eval", "--train", train.path, "--test", testFile.path], dataDirectory: directory)
         #expect(bad.status == 1)

@@ -12,6 +12,12 @@ struct IntentsCommand: ParsableCommand {
         DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold)
     }
 
+    /// Lists the questions a report did not handle as expected.
+    static func showMisses(_ report: EvaluationReport) {
+        say("  Nicht wie erwartet:")
+        for miss in report.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
+    }
+
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Prüft die Intent-Dateien: Fehler, doppelte IDs und Beispiele, zu wenige Beispiele, unbekannte verwandte Intents, verwechselte Paare.")
@@ -61,10 +67,7 @@ struct IntentsCommand: ParsableCommand {
                 say("Kreuzvalidierung (\(folds)-fach) über \(catalog.intents.count) Intents:")
                 let report = EvaluationReport.crossValidate(catalog: catalog, folds: folds, policy: policy)
                 show(report, perIntent: true)
-                if showMisses {
-                    say("  Nicht wie erwartet:")
-                    for miss in report.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
-                }
+                if showMisses { IntentsCommand.showMisses(report) }
                 if let file {
                     let cases = try LabelledQuestions.read(file)
                     let unknown = Set(cases.compactMap(\.expected)).subtracting(catalog.intents.map(\.id))
@@ -73,10 +76,7 @@ struct IntentsCommand: ParsableCommand {
                     let index = IntentIndex(catalog: catalog)
                     let tested = EvaluationReport.evaluate(index: index, cases: cases, policy: policy)
                     show(tested, perIntent: false)
-                    if showMisses {
-                        say("  Nicht wie erwartet:")
-                        for miss in tested.misses { say("    \(miss.text) — erwartet \(miss.expected ?? "Rückfall"), erhalten \(miss.decision)") }
-                    }
+                    if showMisses { IntentsCommand.showMisses(tested) }
                 }
             }
         }
@@ -114,7 +114,7 @@ struct IntentsCommand: ParsableCommand {
                     }
                     say("Wörter: \(terms.joined(separator: ", "))")
                 }
-                say("Verstanden: \(String(format: "%.0f %%", match.coverage * 100)) von \(match.contentWords) Inhaltswörtern; Stärke \(String(format: "%.2f", match.strength)), Rückhalt \(String(format: "%.2f", match.support))")
+                say("Verstanden: \(String(format: "%.0f %%", match.coverage * 100)) von \(match.contentWords) Inhaltswörtern (bei neuen Fragen im Katalog typisch \(String(format: "%.0f %%", match.expectedCoverage * 100))); Stärke \(String(format: "%.2f", match.strength)), Rückhalt \(String(format: "%.2f", match.support))")
                 if !match.wordsAgainst.isEmpty { say("Sprechen nicht für das beste Intent: \(match.wordsAgainst.joined(separator: ", "))") }
                 for candidate in match.ranked.prefix(3) {
                     say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
@@ -156,10 +156,12 @@ struct IntentsCommand: ParsableCommand {
         @Option(name: .long, help: "Testdaten (JSON Lines; intent null oder \"oos\": nicht im Katalog).") var test: String
         @Option(name: .long, help: "Sprache der Daten: de oder en.") var language: String = "de"
         @Flag(name: .long, help: "Ausgabe als JSON.") var json = false
+        @Flag(name: .long, help: "Fragen zeigen, die nicht wie erwartet behandelt wurden.") var showMisses = false
 
         func run() throws {
             try reporting {
                 guard let chosen = ChatLanguage(rawValue: language) else { throw CommandFailure("--language: de oder en") }
+                guard !(json && showMisses) else { throw CommandFailure("--json und --show-misses schließen sich aus") }
                 let configuration = try options.load()
                 let trainingCases = try LabelledQuestions.read(train)
                 let cases = try LabelledQuestions.read(test)
@@ -192,6 +194,7 @@ struct IntentsCommand: ParsableCommand {
                 } else {
                     say("\(intents.count) Intents, \(trainingCases.count) Trainings- und \(cases.count) Testfragen; Aufbau \(buildTime.formatted(.units(allowed: [.milliseconds])))")
                     show(report, perIntent: false)
+                    if showMisses { IntentsCommand.showMisses(report) }
                 }
             }
         }
