@@ -137,7 +137,9 @@ public final class ChatService: Sendable {
     public func reply(to request: ChatRequest) throws -> ChatReply {
         let message = Self.trimmed(request.message)
         guard !message.isEmpty else { throw ChatInputError(code: "empty_message", message: "Bitte geben Sie eine Frage ein.") }
-        guard message.count <= Self.maximumMessageLength else {
+        // Characters are only counted when the bytes could exceed the limit (counting breaks
+        // the whole text into grapheme clusters).
+        guard message.utf8.count <= Self.maximumMessageLength || message.count <= Self.maximumMessageLength else {
             throw ChatInputError(code: "message_too_long", message: "Die Nachricht ist zu lang (höchstens \(Self.maximumMessageLength) Zeichen).")
         }
         var requestedLanguage: ChatLanguage?
@@ -148,17 +150,18 @@ public final class ChatService: Sendable {
             requestedLanguage = known
         }
         let session: String
+        var previous: String?
         if let given = request.session, !given.isEmpty {
             guard Conversations.isValidIdentifier(given) else {
                 throw ChatInputError(code: "invalid_session", message: "Ungültige Sitzungskennung.")
             }
             session = given
+            previous = conversations.state(session)?.lastIntent
         } else {
-            session = Conversations.newIdentifier()
+            session = Conversations.newIdentifier()  // new: nothing to look up
         }
         let index = library.index
         let replyID = Conversations.newIdentifier()
-        let previous = conversations.state(session)?.lastIntent
 
         var reply: ChatReply
         var recordedKind: String
@@ -175,7 +178,7 @@ public final class ChatService: Sendable {
         }
         reply.session = session
         reply.id = replyID
-        conversations.update(session, lastIntent: reply.kind == "answer" ? reply.intent : nil,
+        conversations.update(session, lastIntent: reply.kind == "answer" ? reply.intent : nil, known: request.session?.isEmpty == false,
                              answer: (replyID, .init(intent: reply.intent, at: .now)))
         analytics?.record(ChatAnalytics.Event(answerId: replyID, at: Date(), language: reply.language, question: message,
                                               kind: recordedKind, intent: reply.intent, confidence: reply.confidence))
@@ -183,6 +186,9 @@ public final class ChatService: Sendable {
     }
 
     private static func trimmed(_ text: String) -> String {
+        // Most messages need no trimming: decided on the characters at both ends, without
+        // walking the whole text.
+        if let head = text.first, let tail = text.last, !head.isWhitespace, !tail.isWhitespace { return text }
         guard let first = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = text.lastIndex(where: { !$0.isWhitespace })!
         return String(text[first...last])

@@ -62,9 +62,12 @@ final class Conversations: Sendable {
         }
     }
 
-    func update(_ session: String, lastIntent: String?, answer: (id: String, value: GivenAnswer), now: ContinuousClock.Instant = .now) {
+    /// Records a reply. `known`: the session came with the request (a new one has no earlier
+    /// state to carry over).
+    func update(_ session: String, lastIntent: String?, known: Bool = true, answer: (id: String, value: GivenAnswer),
+                now: ContinuousClock.Instant = .now) {
         let dropped = storage.withLock { storage -> ([String: State], [String: GivenAnswer])? in
-            let earlier = storage.states[session].flatMap { now - $0.lastSeen < timeToLive ? $0 : nil }
+            let earlier = known ? storage.states[session].flatMap { now - $0.lastSeen < timeToLive ? $0 : nil } : nil
             storage.states.current[session] = State(lastIntent: lastIntent ?? earlier?.lastIntent, lastSeen: now)
             storage.answers.current[answer.id] = answer.value
             guard now - storage.rotatedAt >= timeToLive || storage.states.current.count >= capacity / 2

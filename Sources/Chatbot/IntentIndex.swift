@@ -64,7 +64,7 @@ public final class IntentIndex: Sendable {
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
         intentsByID = Dictionary(catalog.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var rendered: [String: String] = [:]
+        var rendered: [AnswerKey: String] = [:]
         var byText: [String: String] = [:]  // the same text in several places is rendered once
         func render(_ text: String) -> String {
             if let html = byText[text] { return html }
@@ -74,9 +74,9 @@ public final class IntentIndex: Sendable {
         }
         for intent in catalog.intents {
             for language in ChatLanguage.allCases {
-                rendered[Self.answerKey(intent.id, nil, language)] = render(intent.answer(language))
+                rendered[AnswerKey(intent: intent.id, topic: nil, language: language)] = render(intent.answer(language))
                 for topic in intent.subAnswers.keys {
-                    if let sub = intent.subAnswer(topic, language) { rendered[Self.answerKey(intent.id, topic, language)] = render(sub) }
+                    if let sub = intent.subAnswer(topic, language) { rendered[AnswerKey(intent: intent.id, topic: topic, language: language)] = render(sub) }
                 }
             }
         }
@@ -130,17 +130,19 @@ public final class IntentIndex: Sendable {
     public func intent(_ id: String) -> Intent? { intentsByID[id] }
     private let intentsByID: [String: Intent]
     /// Every answer and sub-answer rendered once at load (rendering per reply was a third of a
-    /// chat request's time), keyed by intent, topic and language: short ASCII keys.
-    private let renderedAnswers: [String: String]
+    /// chat request's time), keyed by intent, topic and language (no key string built per reply).
+    private let renderedAnswers: [AnswerKey: String]
 
-    private static func answerKey(_ intent: String, _ topic: String?, _ language: ChatLanguage) -> String {
-        "\(intent)|\(topic ?? "")|\(language.rawValue)"
+    private struct AnswerKey: Hashable {
+        var intent: String
+        var topic: String?
+        var language: ChatLanguage
     }
 
     /// An intent's answer (or sub-answer for `topic`) in `language`, with its pre-rendered HTML.
     func answerPart(_ intent: Intent, topic: String?, _ language: ChatLanguage) -> ChatService.Part {
         let markdown = topic.flatMap { intent.subAnswer($0, language) } ?? intent.answer(language)
-        return ChatService.Part(markdown, html: renderedAnswers[Self.answerKey(intent.id, topic, language)])
+        return ChatService.Part(markdown, html: renderedAnswers[AnswerKey(intent: intent.id, topic: topic, language: language)])
     }
 
     /// Matches one question. `language` nil: the language whose vocabulary covers the

@@ -13,6 +13,9 @@ import Testing
         #expect(FlatJSONObject.strings(Array(" {\n\t\"a\" : \"Führerschein 🙂\" , \"b\":null }\r\n".utf8)) == expected)
         #expect(FlatJSONObject.strings(Array("{}".utf8)) == [:])
         #expect(FlatJSONObject.strings(Array(#"{"a": ""}"#.utf8)) == ["a": ""])
+        // Invalid UTF-8 inside a string is not for the fast path (decodeJSON names the problem).
+        #expect(FlatJSONObject.strings(Array(#"{"a": "x"#.utf8) + [0xFF] + Array(#""}"#.utf8)) == nil)
+        #expect(FlatJSONObject.strings(Array(#"{"a": "x"}"#.utf8) + [0xC3]) == nil)
     }
 
     @Test func leavesEverythingElseToTheDecoder() {

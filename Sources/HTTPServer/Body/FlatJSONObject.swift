@@ -11,7 +11,7 @@ import Foundation
 /// FlatJSONObject.strings(Array(#"{"a": "say \"hi\""}"#.utf8))     // nil (an escape)
 /// ```
 public enum FlatJSONObject {
-    /// `bytes` must be valid UTF-8 (the caller checks).
+    /// Invalid UTF-8 inside a string is nil; outside strings only ASCII structure is accepted.
     public static func strings(_ bytes: [UInt8]) -> [String: String?]? {
         var position = 0
         func skipWhitespace() {
@@ -34,7 +34,7 @@ public enum FlatJSONObject {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
                     defer { position += 1 }
-                    return String(decoding: bytes[start..<position], as: UTF8.self)
+                    return String(validating: bytes[start..<position], as: UTF8.self)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
                 position += 1
@@ -80,10 +80,7 @@ extension Request {
     /// when it is something else: then use `decodeJSON`. Content type and encoding are
     /// checked as `decodeJSON` checks them.
     public func flatJSONStrings() throws -> [String: String?]? {
-        let contentType = headerFields[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") || contentType.hasSuffix("+json") else { return nil }
-        let bytes = Array(try body.data())
-        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
-        return FlatJSONObject.strings(bytes)
+        guard hasJSONContentType else { return nil }
+        return FlatJSONObject.strings(Array(try body.data()))
     }
 }

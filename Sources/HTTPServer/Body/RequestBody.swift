@@ -55,11 +55,24 @@ extension Request {
         return decoder
     }()
 
+    /// Whether the content type is JSON (`application/json…` or `…+json`, in any case).
+    var hasJSONContentType: Bool {
+        guard var value = headerFields[.contentType] else { return false }
+        return value.withUTF8 { bytes in
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            func matches(_ literal: StaticString, at start: Int) -> Bool {
+                guard start >= 0, start + literal.utf8CodeUnitCount <= bytes.count else { return false }
+                let pattern = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+                return pattern.indices.allSatisfy { lower(bytes[start + $0]) == pattern[$0] }
+            }
+            return matches("application/json", at: 0) || matches("+json", at: bytes.count - 5)
+        }
+    }
+
     /// Decodes a JSON body. Wrong content type is 415; malformed JSON or a wrong shape is 400
     /// with a message naming the field.
     public func decodeJSON<Value: Decodable>(_ type: Value.Type = Value.self) throws -> Value {
-        let contentType = headerFields[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") || contentType.hasSuffix("+json") else {
+        guard hasJSONContentType else {
             throw HTTPError(.unsupportedMediaType, code: "unsupported_media_type",
                             message: "Erwartet wird ein JSON-Body (Content-Type: application/json).")
         }

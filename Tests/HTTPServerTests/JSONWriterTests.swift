@@ -1,0 +1,59 @@
+import Foundation
+import HTTPServer
+import Testing
+
+@Suite struct JSONWriterTests {
+    /// The escaping rule written plainly, byte by byte: what the fast scan must equal.
+    static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func escapesEveryPositionLikeTheByteByByteRule() throws {
+        // Every special byte at every offset of strings up to 40 bytes long crosses the
+        // eight-byte words of the fast scan in every alignment; multi-byte UTF-8 around it.
+        let specials: [Character] = ["\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}"]
+        for length in 0...40 {
+            for position in 0..<max(1, length) {
+                for special in specials {
+                    var characters = Array(repeating: Character("a"), count: length)
+                    if length > 0 { characters[position] = special }
+                    if length > 3 { characters[(position + 3) % length] = "ü" }
+                    let text = String(characters)
+                    let quoted = JSONWriter.quoted(text)
+                    #expect(quoted == Self.reference(text), "\(length) \(position) \(special.debugDescription)")
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abc äöüß€🙂\"\\\n\r\t\u{02}\u{7F}/<>")
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...64, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let quoted = JSONWriter.quoted(text)
+            #expect(quoted == Self.reference(text))
+            let parsed = try JSONSerialization.jsonObject(with: Data("[\(quoted)]".utf8)) as? [String]
+            #expect(parsed == [text])
+        }
+    }
+
+    @Test func wordTestFindsExactlyTheBytesThatNeedAnEscape() {
+        for byte in UInt8.min...UInt8.max {
+            let needs = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            for lane in 0..<8 {
+                let word = (UInt64(0x61) &* 0x0101_0101_0101_0101) & ~(UInt64(0xFF) << (8 * lane)) | UInt64(byte) << (8 * lane)
+                #expect(JSONWriter.needsEscape(word) == needs, "\(byte) in lane \(lane)")
+            }
+        }
+    }
+}
