@@ -55,18 +55,14 @@ extension Request {
         return decoder
     }()
 
-    /// Whether the content type is JSON (`application/json…` or `…+json`, in any case).
+    /// Whether the content type is JSON (`application/json…` or `…+json`, in any case),
+    /// compared byte by byte without building a lowercased copy.
     var hasJSONContentType: Bool {
-        guard var value = headerFields[.contentType] else { return false }
-        return value.withUTF8 { bytes in
-            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-            func matches(_ literal: StaticString, at start: Int) -> Bool {
-                guard start >= 0, start + literal.utf8CodeUnitCount <= bytes.count else { return false }
-                let pattern = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-                return pattern.indices.allSatisfy { lower(bytes[start + $0]) == pattern[$0] }
-            }
-            return matches("application/json", at: 0) || matches("+json", at: bytes.count - 5)
-        }
+        guard let value = headerFields[.contentType] else { return false }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        let utf8 = value.utf8
+        return utf8.lazy.map(lower).starts(with: "application/json".utf8)
+            || (utf8.count >= 5 && utf8.suffix(5).lazy.map(lower).elementsEqual("+json".utf8))
     }
 
     /// Decodes a JSON body. Wrong content type is 415; malformed JSON or a wrong shape is 400
