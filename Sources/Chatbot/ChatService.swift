@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import Synchronization
 
 /// A citizen's message to the bot (`POST /api/chat`).
 public struct ChatRequest: Sendable, Decodable {
@@ -90,6 +91,12 @@ public final class ChatService: Sendable {
     let analytics: ChatAnalytics?
     /// The bot's own fixed paragraphs per language, rendered once.
     private let fixed: [ChatLanguage: FixedParts]
+    /// Paragraphs composed per reply from titles (a clarifying question, a topic's heading)
+    /// rendered once each: a finite set, but rendering them on every reply was a tenth of a
+    /// distinct question's time. Keyed by bytes (String keys hash through Unicode
+    /// normalisation); cleared when full.
+    private let composedHTML = Mutex<[[UInt8]: String]>([:])
+    static let composedHTMLCapacity = 4_096
 
     private struct FixedParts {
         var noAnswer: Part
@@ -130,8 +137,20 @@ public final class ChatService: Sendable {
     /// separated paragraphs render independently, so the HTML parts can be concatenated).
     /// Looking answers up by their text cost a Unicode-normalising hash of the whole answer.
     private func compose(_ parts: [Part]) -> (markdown: String, html: String) {
-        if parts.count == 1 { return (parts[0].markdown, parts[0].html ?? AnswerMarkdown.html(parts[0].markdown)) }
-        return (parts.map(\.markdown).joined(separator: "\n\n"), parts.map { $0.html ?? AnswerMarkdown.html($0.markdown) }.joined())
+        if parts.count == 1 { return (parts[0].markdown, parts[0].html ?? html(parts[0].markdown)) }
+        return (parts.map(\.markdown).joined(separator: "\n\n"), parts.map { $0.html ?? html($0.markdown) }.joined())
+    }
+
+    /// `AnswerMarkdown.html` of a composed paragraph, remembered.
+    private func html(_ markdown: String) -> String {
+        let key = Array(markdown.utf8)
+        if let known = composedHTML.withLock({ $0[key] }) { return known }
+        let rendered = AnswerMarkdown.html(markdown)
+        composedHTML.withLock { cache in
+            if cache.count >= Self.composedHTMLCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = rendered
+        }
+        return rendered
     }
 
     public func reply(to request: ChatRequest) throws -> ChatReply {
@@ -242,7 +261,7 @@ public final class ChatService: Sendable {
         case .clarify(let first, let second):
             guard let a = index.intent(first), let b = index.intent(second) else { break }
             let text = texts.clarify(a.title(language), b.title(language))
-            let reply = ChatReply(kind: "clarify", intent: nil, confidence: match.confidence, answer: text, html: AnswerMarkdown.html(text),
+            let reply = ChatReply(kind: "clarify", intent: nil, confidence: match.confidence, answer: text, html: html(text),
                                   options: [option(a, language), option(b, language)], suggestions: [], articles: [],
                                   session: "", id: "", language: language.rawValue)
             return (reply, "clarify")

@@ -10,7 +10,7 @@ import Foundation
 struct LinearModel: Sendable {
     let classCount: Int
     /// Hashed feature -> feature id.
-    let featureIDs: [UInt64: Int32]
+    let featureIDs: FeatureTable
     let inverseDocumentFrequency: [Float]
     /// CSR postings: for feature f, classes[offsets[f]..<offsets[f+1]] with their weights.
     let offsets: [Int32]
@@ -54,7 +54,9 @@ struct LinearModel: Sendable {
         }
         let documents = Float(max(examples.count, 1))
         let idf = documentFrequency.map { logf((documents + 1) / (Float($0) + 1)) + 1 }
-        featureIDs = ids
+        var table = FeatureTable(capacity: ids.count)
+        for (key, id) in ids { table.insert(key, id) }
+        featureIDs = table
         inverseDocumentFrequency = idf
         for index in encoded.indices {
             var values = encoded[index].values

@@ -185,26 +185,22 @@ public struct AnalyzedTerm: Sendable, Equatable {
 
 /// The terms of a text, with how much of its content the vocabulary understood.
 public struct AnalyzedText: Sendable, Equatable {
-    public var terms: [AnalyzedTerm]
-
-    public init(terms: [AnalyzedTerm]) {
-        self.terms = terms
-    }
-
+    public let terms: [AnalyzedTerm]
     /// Content words (not stopwords or numbers), counting a split compound once.
-    public var contentWords: Int {
-        var sources = Set<String>()
-        return terms.filter { $0.kind != .stopword && $0.kind != .other && sources.insert($0.source).inserted }.count
-    }
-
+    public let contentWords: Int
     /// The share of content words that were known, split or corrected (a correction or a
     /// compound's head alone counts for less: it is a guess); 0 when there are no content words.
-    public var coverage: Double {
+    public let coverage: Double
+
+    /// Both figures are worked out once here: a question asks for them several times, and
+    /// each time cost a dictionary of its words.
+    public init(terms: [AnalyzedTerm]) {
+        self.terms = terms
         var bySource: [String: Double] = [:]
         for term in terms where term.kind != .stopword && term.kind != .other {
             bySource[term.source] = max(bySource[term.source] ?? 0, term.kind.understood)
         }
-        guard !bySource.isEmpty else { return 0 }
-        return bySource.values.reduce(0, +) / Double(bySource.count)
+        contentWords = bySource.count
+        coverage = bySource.isEmpty ? 0 : bySource.values.reduce(0, +) / Double(bySource.count)
     }
 }

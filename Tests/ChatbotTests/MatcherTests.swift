@@ -166,3 +166,23 @@ import TextAnalysis
         #expect(scores == [0, 0])
     }
 }
+
+@Suite struct FeatureTableTests {
+    @Test func findsEveryKeyItWasGivenAndNoOther() {
+        var generator = SplitMix64(seed: 7)
+        var reference: [UInt64: Int32] = [0: 99]   // key 0 is stored aside
+        for id in 0..<5_000 { reference[generator.next()] = Int32(id) }
+        // Keys that share their high bits land on neighbouring slots: probing must pass them.
+        for id in 0..<64 { reference[UInt64(id) << 3 | 1] = Int32(10_000 + id) }
+        var table = FeatureTable(capacity: reference.count)
+        for (key, id) in reference { table.insert(key, id) }
+        #expect(table.count == reference.count)
+        for (key, id) in reference { #expect(table[key] == id) }
+        for _ in 0..<5_000 {
+            let absent = generator.next()
+            #expect(table[absent] == reference[absent])
+        }
+        table.insert(0, 5)
+        #expect(table[0] == 5 && table.count == reference.count)
+    }
+}
