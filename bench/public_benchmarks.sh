@@ -13,7 +13,7 @@ mkdir -p "$dir"
 bin=.build/release/kreishausd
 fetch() {  # $1: file name in $dir, $2: URL
     [ -s "$dir/$1" ] && return 0
-    curl -fsSL --max-time 60 -o "$dir/$1.part" "$2" 2>/dev/null && mv "$dir/$1.part" "$dir/$1" \
+    curl -fsSL --connect-timeout 10 --max-time 300 -o "$dir/$1.part" "$2" 2>/dev/null && mv "$dir/$1.part" "$dir/$1" \
         || { rm -f "$dir/$1.part"; echo "not reachable: $2 (put it at $dir/$1)"; }
 }
 nlu=https://raw.githubusercontent.com/sebischair/NLU-Evaluation-Corpora/master
