@@ -135,6 +135,20 @@ public struct EvaluationReport: Sendable {
         String(format: "%@ (%.2f: Abdeckung %.2f, Stärke %.2f, Rückhalt %.2f)", "\(decision)", match.confidence, match.coverage, match.strength, match.support)
     }
 
+    /// The language of a data set: the one whose function words ("the", "how"; "der",
+    /// "wie") its texts use more (up to 2,000 texts are looked at). German on a tie.
+    public static func dominantLanguage(of texts: [String]) -> ChatLanguage {
+        let analyzer = Analyzer(language: .german)
+        var german = 0, english = 0
+        for text in texts.prefix(2_000) {
+            for token in analyzer.tokens(text) {
+                if Stopwords.contains(token, language: .german) { german += 1 }
+                if Stopwords.contains(token, language: .english) { english += 1 }
+            }
+        }
+        return english > german ? .english : .german
+    }
+
     /// k-fold cross-validation over the catalog's examples in `language`: each fold's
     /// examples are matched by an index built from the others.
     public static func crossValidate(catalog: IntentCatalog, folds: Int, policy: DecisionPolicy, language: ChatLanguage = .german) -> EvaluationReport {

@@ -92,6 +92,12 @@ import TextAnalysis
         #expect(shipped.expectedCoverage > 0.3 && shipped.expectedCoverage <= 1)
     }
 
+    @Test func recognisesTheLanguageOfADataSet() {
+        #expect(EvaluationReport.dominantLanguage(of: ["Wie melde ich mein Auto an?", "Wo bekomme ich einen Führerschein?"]) == .german)
+        #expect(EvaluationReport.dominantLanguage(of: ["How do I register my car?", "where is the nearest ATM"]) == .english)
+        #expect(EvaluationReport.dominantLanguage(of: []) == .german)
+    }
+
     @Test func closeCandidatesAreClarified() {
         // The question names both.
         let question = "Fahrzeug zulassen oder umschreiben"

@@ -131,6 +131,12 @@ import Glibc
         #expect(result["top1_accuracy"] as? Double == 1)
         #expect(result["out_of_scope_recall"] as? Double == 1)
         #expect((result["latency_p99_us"] as? Double ?? 0) > 0)
+        #expect(result["language"] as? String == "en")
+        // Without --language the data's language is recognised from its function words.
+        let detected = try DaemonProcess.run(["intents", "eval", "--train", train.path, "--test", testFile.path, "--json"], dataDirectory: directory)
+        let detectedResult = try JSONSerialization.jsonObject(with: Data(detected.output.utf8)) as? [String: Any] ?? [:]
+        #expect(detectedResult["language"] as? String == "en", "\(detected.output)\(detected.errors)")
+        #expect(detectedResult["top1_accuracy"] as? Double == 1)
 
         // --show-misses lists what was not handled as expected, with the confidence's factors.
         let missFile = directory.appendingPathComponent("miss.jsonl")

@@ -154,17 +154,21 @@ struct IntentsCommand: ParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Option(name: .long, help: "Trainingsdaten (JSON Lines: {\"text\": \"…\", \"intent\": \"…\"}).") var train: String
         @Option(name: .long, help: "Testdaten (JSON Lines; intent null oder \"oos\": nicht im Katalog).") var test: String
-        @Option(name: .long, help: "Sprache der Daten: de oder en.") var language: String = "de"
+        @Option(name: .long, help: "Sprache der Daten: de oder en (Standard: aus den Trainingsdaten erkannt).") var language: String?
         @Flag(name: .long, help: "Ausgabe als JSON.") var json = false
         @Flag(name: .long, help: "Fragen zeigen, die nicht wie erwartet behandelt wurden.") var showMisses = false
 
         func run() throws {
             try reporting {
-                guard let chosen = ChatLanguage(rawValue: language) else { throw CommandFailure("--language: de oder en") }
+                let requested = try language.map { code -> ChatLanguage in
+                    guard let known = ChatLanguage(rawValue: code) else { throw CommandFailure("--language: de oder en") }
+                    return known
+                }
                 guard !(json && showMisses) else { throw CommandFailure("--json und --show-misses schließen sich aus") }
                 let configuration = try options.load()
                 let trainingCases = try LabelledQuestions.read(train)
                 let cases = try LabelledQuestions.read(test)
+                let chosen = requested ?? EvaluationReport.dominantLanguage(of: trainingCases.map(\.text))
                 var examples: [String: [Intent.Example]] = [:]
                 var order: [String] = []
                 for (number, item) in trainingCases.enumerated() {
@@ -183,7 +187,7 @@ struct IntentsCommand: ParsableCommand {
                 let report = EvaluationReport.evaluate(index: index!, cases: cases, policy: IntentsCommand.policy(configuration), language: chosen)
                 if json {
                     let object: [String: Any] = [
-                        "intents": intents.count, "train": trainingCases.count, "test": cases.count,
+                        "intents": intents.count, "train": trainingCases.count, "test": cases.count, "language": chosen.rawValue,
                         "in_scope_accuracy": report.inScopeAccuracy, "top1_accuracy": report.topOneAccuracy,
                         "out_of_scope_recall": report.outOfScope == 0 ? NSNull() : report.outOfScopeRecall as Any,
                         "macro_f1": report.macroF1, "latency_p50_us": report.latencyPercentile(50), "latency_p99_us": report.latencyPercentile(99),
@@ -192,7 +196,7 @@ struct IntentsCommand: ParsableCommand {
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                     say(String(decoding: data, as: UTF8.self))
                 } else {
-                    say("\(intents.count) Intents, \(trainingCases.count) Trainings- und \(cases.count) Testfragen; Aufbau \(buildTime.formatted(.units(allowed: [.milliseconds])))")
+                    say("\(intents.count) Intents, \(trainingCases.count) Trainings- und \(cases.count) Testfragen, Sprache \(chosen.rawValue) (\(requested == nil ? "erkannt" : "angegeben")); Aufbau \(buildTime.formatted(.units(allowed: [.milliseconds])))")
                     show(report, perIntent: false)
                     if showMisses { IntentsCommand.showMisses(report) }
                 }
