@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPServer
 import Logging
 import Storage
 import Synchronization
@@ -109,19 +110,21 @@ public final class ChatAnalytics: Sendable {
             return events
         }
         guard !events.isEmpty else { return }
-        struct Key: Hashable { var question: String, language: String, kind: String, intent: String? }
+        // Questions keyed by their bytes (UTF8Key says why).
+        struct Key: Hashable { var question: UTF8Key, language: String, kind: String, intent: String? }
         var rows: [(event: Event, occurrences: Int)] = []
         var positions: [Key: Int] = [:]
-        var scrubbed: [String: String] = [:]
+        var scrubbed: [UTF8Key: String] = [:]
         for var event in events {
-            if let known = scrubbed[event.question] {
+            let raw = UTF8Key(event.question)
+            if let known = scrubbed[raw] {
                 event.question = known
             } else {
                 let clean = String(PersonalDataScrubber.scrub(event.question).prefix(500))
-                scrubbed[event.question] = clean
+                scrubbed[raw] = clean
                 event.question = clean
             }
-            let key = Key(question: event.question, language: event.language, kind: event.kind, intent: event.intent)
+            let key = Key(question: UTF8Key(event.question), language: event.language, kind: event.kind, intent: event.intent)
             if let position = positions[key] {
                 rows[position].occurrences += 1
             } else {
@@ -129,13 +132,14 @@ public final class ChatAnalytics: Sendable {
                 rows.append((event, 1))
             }
         }
+        var timestamps = StoredTimestamps()
         do {
             try database.pool.write { db in
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for (event, occurrences) in rows {
-                    try statement.execute(arguments: [event.answerId, event.at, event.language, event.question, event.kind, event.intent,
+                    try statement.execute(arguments: [event.answerId, timestamps.string(from: event.at), event.language, event.question, event.kind, event.intent,
                                                       event.confidence, occurrences])
                 }
             }

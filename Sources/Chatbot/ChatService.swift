@@ -95,7 +95,7 @@ public final class ChatService: Sendable {
     /// rendered once each: a finite set, but rendering them on every reply was a tenth of a
     /// distinct question's time. Keyed by bytes (String keys hash through Unicode
     /// normalisation); cleared when full.
-    private let composedHTML = Mutex<[[UInt8]: String]>([:])
+    private let composedHTML = Mutex<[UTF8Key: String]>([:])
     static let composedHTMLCapacity = 4_096
 
     private struct FixedParts {
@@ -143,7 +143,7 @@ public final class ChatService: Sendable {
 
     /// `AnswerMarkdown.html` of a composed paragraph, remembered.
     private func html(_ markdown: String) -> String {
-        let key = Array(markdown.utf8)
+        let key = UTF8Key(markdown)
         if let known = composedHTML.withLock({ $0[key] }) { return known }
         let rendered = AnswerMarkdown.html(markdown)
         composedHTML.withLock { cache in

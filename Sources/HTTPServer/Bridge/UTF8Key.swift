@@ -1,0 +1,29 @@
+import Foundation
+
+/// A dictionary key for text that was received, not read: equal when the UTF-8 bytes are
+/// equal, hashed in one pass over them. `String` keys hash and compare through Unicode
+/// normalisation (most of the chat analytics' flush for German questions) and `[UInt8]` keys
+/// hash byte by byte and cost a copy; this key does neither. Canonically equivalent but
+/// differently encoded texts are different keys, which suits caches and counting.
+public struct UTF8Key: Hashable, Sendable {
+    public let text: String
+
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func == (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
+        var left = lhs.text
+        var right = rhs.text
+        return left.withUTF8 { a in
+            right.withUTF8 { b in
+                a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+            }
+        }
+    }
+}
