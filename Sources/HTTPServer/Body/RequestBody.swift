@@ -58,7 +58,7 @@ extension Request {
     /// Whether the content type is JSON (`application/json…` or `…+json`, in any case),
     /// compared byte by byte without building a lowercased copy.
     var hasJSONContentType: Bool {
-        guard let value = headerFields[.contentType] else { return false }
+        guard let value = headerFields.value(.contentType) else { return false }
         func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         let utf8 = value.utf8
         return utf8.lazy.map(lower).starts(with: "application/json".utf8)

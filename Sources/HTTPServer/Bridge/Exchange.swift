@@ -64,7 +64,7 @@ final class Exchange {
             limit = configuration.uploadLimit
             spoolDirectory = configuration.uploadDirectory
         }
-        if let declared = headerFields[.contentLength].flatMap(Int.init), declared > limit {
+        if let declared = headerFields.value(.contentLength).flatMap(Int.init), declared > limit {
             failure = HTTPError.payloadTooLarge(limit: limit)
         }
     }

@@ -12,7 +12,7 @@ public struct CORS: Middleware {
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {
-        guard let origin = request.headerFields[.origin], allowedOrigins.contains(origin.lowercased()) || allowedOrigins.contains("*") else {
+        guard let origin = request.headerFields.value(.origin), allowedOrigins.contains(origin.lowercased()) || allowedOrigins.contains("*") else {
             return next(request)
         }
         let isPreflight = request.method == .options && request.headerFields[.accessControlRequestMethod] != nil
