@@ -49,13 +49,11 @@ public final class IntentIndex: Sendable {
         }
         var sum = 0.0, counted = 0
         for example in examples {
-            var bySource: [String: Double] = [:]
-            for term in example.terms where term.kind != .stopword && term.kind != .other {
-                let recurs = (frequency[term.stem] ?? 0) >= 2
-                bySource[term.source] = max(bySource[term.source] ?? 0, recurs ? term.kind.understood : 0)
+            let heldOut = AnalyzedText.perContentWord(example.terms) { term in
+                (frequency[term.stem] ?? 0) >= 2 ? term.kind.understood : 0
             }
-            guard !bySource.isEmpty else { continue }
-            sum += bySource.values.reduce(0, +) / Double(bySource.count)
+            guard heldOut.words > 0 else { continue }
+            sum += heldOut.mean
             counted += 1
         }
         return counted == 0 ? 1 : max(0.05, sum / Double(counted))

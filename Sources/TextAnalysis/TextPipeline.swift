@@ -196,11 +196,19 @@ public struct AnalyzedText: Sendable, Equatable {
     /// each time cost a dictionary of its words.
     public init(terms: [AnalyzedTerm]) {
         self.terms = terms
+        let understood = Self.perContentWord(terms) { $0.kind.understood }
+        contentWords = understood.words
+        coverage = understood.mean
+    }
+
+    /// `value` per content word (a split compound counts once, with its best term), averaged
+    /// over the content words; mean 0 when there are none. `coverage` is this with
+    /// `Kind.understood`.
+    public static func perContentWord(_ terms: [AnalyzedTerm], _ value: (AnalyzedTerm) -> Double) -> (words: Int, mean: Double) {
         var bySource: [String: Double] = [:]
         for term in terms where term.kind != .stopword && term.kind != .other {
-            bySource[term.source] = max(bySource[term.source] ?? 0, term.kind.understood)
+            bySource[term.source] = max(bySource[term.source] ?? 0, value(term))
         }
-        contentWords = bySource.count
-        coverage = bySource.isEmpty ? 0 : bySource.values.reduce(0, +) / Double(bySource.count)
+        return (bySource.count, bySource.isEmpty ? 0 : bySource.values.reduce(0, +) / Double(bySource.count))
     }
 }
