@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
-import HTTPServer
 import Logging
 import Storage
 import Synchronization
+import TextAnalysis
 
 /// What the chatbot learns from its use, for the admins who curate it: questions (scrubbed of
 /// personal data), decisions, clarify choices and feedback. Questions are buffered and

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import Synchronization
+import TextAnalysis
 
 /// A citizen's message to the bot (`POST /api/chat`).
 public struct ChatRequest: Sendable, Decodable {

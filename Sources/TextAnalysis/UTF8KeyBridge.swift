@@ -4,7 +4,8 @@ import Foundation
 /// hashed in one pass over them. `String` keys hash and compare through Unicode
 /// normalisation (a fifth of the chat analytics' flush for German questions) and `[UInt8]`
 /// keys hash byte by byte and cost a copy; this key does neither. Canonically equivalent but
-/// differently encoded texts are different keys, which suits caches and counting.
+/// differently encoded texts are different keys, which suits caches and counting. A bridge
+/// file: it reads a string's UTF-8 storage in place.
 public struct UTF8Key: Hashable, Sendable {
     public let text: String
 

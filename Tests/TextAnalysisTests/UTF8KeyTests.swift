@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServer
+import TextAnalysis
 import Testing
 
 @Suite struct UTF8KeyTests {
