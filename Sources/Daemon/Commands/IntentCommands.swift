@@ -70,6 +70,7 @@ struct IntentsCommand: ParsableCommand {
                 if showMisses { IntentsCommand.showMisses(report) }
                 if let file {
                     let cases = try LabelledQuestions.read(file)
+                    guard !cases.isEmpty else { throw CommandFailure("\(file): keine Testfragen") }
                     let unknown = Set(cases.compactMap(\.expected)).subtracting(catalog.intents.map(\.id))
                     if !unknown.isEmpty { throw CommandFailure("\(file): unbekannte Intents: \(unknown.sorted().joined(separator: ", "))") }
                     say("\nTestdatei \(file) (\(cases.count) Fragen):")
@@ -168,6 +169,7 @@ struct IntentsCommand: ParsableCommand {
                 let configuration = try options.load()
                 let trainingCases = try LabelledQuestions.read(train)
                 let cases = try LabelledQuestions.read(test)
+                guard !cases.isEmpty else { throw CommandFailure("\(test): keine Testfragen") }
                 let chosen = requested ?? EvaluationReport.dominantLanguage(of: trainingCases.map(\.text))
                 var examples: [String: [Intent.Example]] = [:]
                 var order: [String] = []
