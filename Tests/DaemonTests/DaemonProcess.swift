@@ -27,6 +27,7 @@ final class DaemonProcess: Sendable {
     let intranetPort: Int
     let publicPort: Int
     let output = Locked("")
+    private let errors = Pipe()
 
     /// Environment for a daemon on `dataDirectory` with ephemeral ports and a cheap scrypt.
     static func environment(_ dataDirectory: URL) -> [String: String] {
@@ -86,7 +87,6 @@ final class DaemonProcess: Sendable {
         environment["KREISHAUS_LOG_LEVEL"] = "info"
         process.environment = environment
         process.currentDirectoryURL = Self.repository
-        let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         let output = self.output
@@ -117,6 +117,13 @@ final class DaemonProcess: Sendable {
         }
         guard let intranet = port("intranet"), let publicPort = port("public") else { return nil }
         return (intranet, publicPort)
+    }
+
+    /// Closes the reading end of the daemon's standard error, as a log collector that goes
+    /// away does: its next log write fails.
+    func closeStandardError() throws {
+        errors.fileHandleForReading.readabilityHandler = nil
+        try errors.fileHandleForReading.close()
     }
 
     var intranet: LiveClient { LiveClient(port: intranetPort) }

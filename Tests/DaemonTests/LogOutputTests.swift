@@ -1,6 +1,7 @@
 @testable import Daemon
 import Foundation
 import HTTPServer
+import Synchronization
 import Testing
 
 @Suite struct LogOutputTests {
@@ -22,5 +23,76 @@ import Testing
         #expect(record.milliseconds == "1.005")
         #expect(record.requestID.count == 16)
         #expect(RequestID.make() != RequestID.make())
+    }
+
+    @Test func timestampsFormatEachSecondAndMillisecond() {
+        let cases: [(Int, Int, String)] = [
+            (0, 0, "1970-01-01T00:00:00.000Z"),
+            (951_868_799, 999_900_000, "2000-02-29T23:59:59.999Z"),
+            (951_868_800, 0, "2000-03-01T00:00:00.000Z"),
+            (1_709_251_199, 999_000_000, "2024-02-29T23:59:59.999Z"),
+            (1_709_251_199, 5_000_000, "2024-02-29T23:59:59.005Z"),
+            (2_147_483_647, 500_000_000, "2038-01-19T03:14:07.500Z"),
+            (4_102_444_800, 1_000_000, "2100-01-01T00:00:00.001Z"),
+        ]
+        // One line for all, as a thread's buffer is: the cached second must not leak into the next.
+        var shared = LogLine()
+        for (seconds, nanoseconds, expected) in cases {
+            let time = timespec(tv_sec: seconds, tv_nsec: nanoseconds)
+            var fresh = LogLine()
+            fresh.timestamp(time)
+            shared.timestamp(time)
+            #expect(String(decoding: fresh.take(), as: UTF8.self) == expected)
+            #expect(String(decoding: shared.take(), as: UTF8.self) == expected)
+        }
+    }
+
+    @Test func linesOfManyThreadsArriveWholeOnceAndInThreadOrder() {
+        let received = Mutex<[UInt8]>([])
+        let chunks = Mutex(0)
+        let writer = LogWriter(interval: nil) { bytes in
+            received.withLock { $0.append(contentsOf: bytes) }
+            chunks.withLock { $0 += 1 }
+        }
+        let threads = 4, lines = 6_000   // ~40 bytes a line: several 64 KiB flushes per thread
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in 0..<lines {
+                writer.append { line in
+                    line += "thread="; line.number(thread); line += " line="; line.number(index); line += " padding-padding\n"
+                }
+            }
+        }
+        writer.flush()
+        let text = String(decoding: received.withLock { $0 }, as: UTF8.self)
+        var next = [Int](repeating: 0, count: threads)
+        var wellFormed = true
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let thread = Int(fields[0].dropFirst(7)), let index = Int(fields[1].dropFirst(5)),
+                  next.indices.contains(thread), index == next[thread], fields[2] == "padding-padding" else {
+                wellFormed = false
+                break
+            }
+            next[thread] += 1
+        }
+        #expect(wellFormed)
+        #expect(next == [Int](repeating: lines, count: threads))
+        #expect(chunks.withLock { $0 } > threads)
+    }
+
+    @Test func anImmediateLineFollowsWhatOtherThreadsCollectedBeforeIt() {
+        let received = Mutex<[UInt8]>([])
+        let writer = LogWriter(interval: nil) { bytes in received.withLock { $0.append(contentsOf: bytes) } }
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            writer.write("collected on another thread\n", immediately: false)
+            done.signal()
+        }.start()
+        done.wait()
+        #expect(received.withLock { $0 }.isEmpty)
+        writer.write("warning\n", immediately: true)
+        #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "collected on another thread\nwarning\n")
+        writer.flush()
+        #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "collected on another thread\nwarning\n")
     }
 }

@@ -103,6 +103,22 @@ import Glibc
         #expect(unknownRole.errors.contains("Unbekannte Rolle"))
     }
 
+    @Test func aVanishedLogReaderDoesNotStopTheDaemon() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let daemon = try DaemonProcess(dataDirectory: directory)
+        try daemon.closeStandardError()
+        // Each request writes an access-log line; the log thread writes every 100 ms.
+        for _ in 0..<5 {
+            #expect(try daemon.intranet.request("GET", "/healthz").status == .ok)
+            Thread.sleep(forTimeInterval: 0.15)
+        }
+        #expect(daemon.process.isRunning)
+        #expect(try daemon.publicSite.request("GET", "/healthz").status == .ok)
+        daemon.signal(SIGTERM)
+        #expect(try daemon.waitForExit() == 0)
+    }
+
     @Test func aSecondDaemonOnTheSameDataIsRefused() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

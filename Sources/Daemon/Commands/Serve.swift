@@ -14,6 +14,10 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         try reporting {
+            // A log reader that goes away (a closed pipe, a restarted collector) must not end
+            // the daemon: the failed write is dropped instead. Sockets already send with
+            // MSG_NOSIGNAL.
+            signal(SIGPIPE, SIG_IGN)
             let configuration = try options.load()
             LogSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
             var logger = Logger(label: "kreishausd")
