@@ -76,7 +76,7 @@ public final class Kreishaus: Sendable {
             SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
             CORS(allowedOrigins: configuration.intranet.corsOrigins),
             AuthMiddleware(auth: auth, logger: logger),
-        ], errorPages: errorPages, logger: logger)
+        ], errorPages: errorPages, translateErrors: Self.storageErrors, logger: logger)
 
         // The public listener serves only public routes, all open to anyone: nothing on it
         // depends on a session, so no misconfiguration can expose intranet data there.
@@ -90,13 +90,34 @@ public final class Kreishaus: Sendable {
             SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
             CORS(allowedOrigins: configuration.publicSite.corsOrigins),
             RateLimit(requestsPerSecond: configuration.publicRateLimit.requestsPerSecond, burst: configuration.publicRateLimit.burst),
-        ], errorPages: errorPages, logger: logger)
+        ], errorPages: errorPages, translateErrors: Self.storageErrors, logger: logger)
 
         try FileManager.default.createDirectory(atPath: configuration.uploadDirectory, withIntermediateDirectories: true)
         intranet = Listener(configuration: Self.listenerConfiguration("intranet", configuration.intranet, configuration),
                             application: intranetApplication, logger: logger, metrics: metrics)
         publicListener = Listener(configuration: Self.listenerConfiguration("public", configuration.publicSite, configuration),
                                   application: publicApplication, logger: logger, metrics: metrics)
+    }
+
+    /// Database failures a client can do nothing about but wait: 503 with Retry-After, in
+    /// German, instead of a 500 (the details go to the log, never to the client).
+    static func storageErrors(_ error: any Error) -> HTTPError? {
+        switch StorageTrouble(error) {
+        case .full:
+            return HTTPError(.serviceUnavailable, code: "storage_full",
+                             message: "Der Speicher des Dienstes ist voll. Bitte versuchen Sie es später erneut.",
+                             headerFields: [.retryAfter: "300"])
+        case .busy:
+            return HTTPError(.serviceUnavailable, code: "storage_busy",
+                             message: "Die Datenbank ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
+                             headerFields: [.retryAfter: "5"])
+        case .unavailable:
+            return HTTPError(.serviceUnavailable, code: "storage_unavailable",
+                             message: "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
+                             headerFields: [.retryAfter: "60"])
+        case nil:
+            return nil
+        }
     }
 
     /// The access log: written directly to the log stream when the daemon's own log output is

@@ -1,5 +1,6 @@
 @testable import Daemon
 import Foundation
+import GRDB
 import HTTPServer
 import HTTPServerTesting
 import HTTPTypes
@@ -51,6 +52,34 @@ import Testing
         let htmlMissing = client.execute(.get, "/nirgendwo")
         #expect(htmlMissing.status == .notFound)
         #expect(htmlMissing.text.contains("<html lang=\"de\">"))
+    }
+
+    @Test func aFullDatabaseIsA503WithRetryAfterNotA500() throws {
+        let fixture = try AppFixture()
+        defer { fixture.stop() }
+        let login = #"{"username": "admin", "password": "\#(fixture.adminPassword)"}"#
+        #expect(fixture.intranet.execute(.post, "/api/session", json: login).status == .ok)
+        // The size limit as a stand-in for a full disk (SQLite answers both with SQLITE_FULL).
+        try fixture.app.database.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        // Each login writes a session and an audit event; soon one needs a page more.
+        var statuses: [Int] = []
+        var full: TestResponse?
+        for _ in 0..<500 {
+            let response = fixture.intranet.execute(.post, "/api/session", json: login)
+            statuses.append(response.status.code)
+            if response.status != .ok { full = response; break }
+        }
+        let answer = try #require(full, "the database never filled up")
+        #expect(answer.status == .serviceUnavailable)
+        #expect(answer.errorCode == "storage_full")
+        #expect(answer.headerFields[.retryAfter] == "300")
+        #expect(!statuses.contains(500))
+        // Room again: the same request works.
+        try fixture.app.database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        #expect(fixture.intranet.execute(.post, "/api/session", json: login).status == .ok)
     }
 
     @Test func pagesAreAccessibleGerman() throws {

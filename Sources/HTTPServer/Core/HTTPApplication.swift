@@ -38,15 +38,20 @@ public final class HTTPApplication: Sendable {
     private let responder: Responder
     private let renderer: ErrorRenderer
 
+    /// Answers for errors that are not `HTTPError` but still no fault of the code: a full disk
+    /// is a 503, not a 500. Returns nil for errors it does not know.
+    public typealias ErrorTranslator = @Sendable (any Error) -> HTTPError?
+
     public init(
         routes: [Route],
         middleware: [any Middleware],
         errorPages: any ErrorPageRenderer = PlainErrorPages(),
+        translateErrors: @escaping ErrorTranslator = { _ in nil },
         logger: Logger
     ) throws {
         let router = try Router(routes)
         self.router = router
-        let renderer = ErrorRenderer(pages: errorPages, logger: logger)
+        let renderer = ErrorRenderer(pages: errorPages, translate: translateErrors, logger: logger)
         self.renderer = renderer
 
         var next: Responder = { request in
@@ -96,10 +101,12 @@ public final class HTTPApplication: Sendable {
     }
 }
 
-/// Renders thrown errors: `HTTPError` as JSON or a page; anything else as a 500 that names
-/// the request id and is logged, its internals never shown.
+/// Renders thrown errors: `HTTPError` as JSON or a page; errors the translator knows as
+/// the `HTTPError` it gives (logged); anything else as a 500 that names the request id and is
+/// logged, its internals never shown.
 struct ErrorRenderer: Sendable {
     let pages: any ErrorPageRenderer
+    let translate: HTTPApplication.ErrorTranslator
     let logger: Logger
 
     func guarded(_ request: Request, _ body: () throws -> Response) -> Response {
@@ -108,6 +115,13 @@ struct ErrorRenderer: Sendable {
         } catch let error as HTTPError {
             return render(error, for: request)
         } catch {
+            if let translated = translate(error) {
+                logger.error("request failed", metadata: [
+                    "request_id": .string(request.id), "path": .string(request.path), "status": .stringConvertible(translated.status.code),
+                    "error": .string(String(describing: type(of: error))), "detail": .string(String(describing: error)),
+                ])
+                return render(translated, for: request)
+            }
             logger.error("unhandled error", metadata: [
                 "request_id": .string(request.id), "path": .string(request.path),
                 "error": .string(String(describing: type(of: error))), "detail": .string(String(describing: error)),
