@@ -82,8 +82,16 @@ import Testing
         let badEscape = try client.request("GET", "/hello?name=%E2%28")
         #expect(badEscape.status == .badRequest)
 
+        // Decided before the body, yet answered through the middleware like every error: a
+        // page outside /api, JSON under it, both with the security headers.
         let badPath = try client.request("GET", "/hel%zzlo")
         #expect(badPath.status == .badRequest)
+        #expect(badPath.text.contains("<html"))
+        #expect(badPath.headerFields[.contentSecurityPolicy] == SecurityHeaders.contentSecurityPolicy)
+        let badAPIPath = try client.request("GET", "/api/%zz")
+        #expect(badAPIPath.status == .badRequest)
+        #expect(badAPIPath.errorCode == "bad_encoding")
+        #expect(badAPIPath.headerFields[.xContentTypeOptions] == "nosniff")
 
         // Dot segments are not resolved: "/api/../crash" names no route.
         let dotted = try client.request("GET", "/api/../crash")
@@ -107,6 +115,8 @@ import Testing
         let declared = try client.request("POST", "/api/echo", headers: [("Content-Type", "application/json")], body: Data(repeating: 0x20, count: 4096))
         #expect(declared.status == .contentTooLarge)
         #expect(declared.errorCode == "payload_too_large")
+        #expect(declared.headerFields[.contentSecurityPolicy] == SecurityHeaders.contentSecurityPolicy)
+        #expect(declared.headerFields[.connection] == "close")
 
         // Chunked: no Content-Length to judge by, so the limit bites while reading.
         let chunk = String(repeating: "x", count: 800)
@@ -114,6 +124,7 @@ import Testing
             + "320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n0\r\n\r\n"
         let streamed = try client.send(chunked)
         #expect(streamed.status == .contentTooLarge)
+        #expect(streamed.headerFields[.xFrameOptions] == "DENY")
     }
 
     @Test func uploadsAreSpooledToAFileUnderTheirOwnLimit() throws {

@@ -156,17 +156,17 @@ public final class Listener: @unchecked Sendable {
         return exchange
     }
 
+    /// The answer to a request that failed before its body was read: through the middleware
+    /// (access log, metrics, security headers, ...) but not the route; the connection closes,
+    /// as the body was not read.
     private func errorResponse(_ error: HTTPError, _ exchange: Exchange) -> Response {
-        // Render through the application's error format without running routes.
-        var request = Request(method: exchange.method ?? .get, path: exchange.decodedPath ?? "/api",
+        // A path that cannot be decoded still decides between a JSON error and a page.
+        let path = exchange.decodedPath ?? (exchange.rawPath == "/api" || exchange.rawPath.hasPrefix("/api/") ? "/api" : "/")
+        var request = Request(method: exchange.method ?? .get, path: path,
                               remoteAddress: exchange.remoteAddress, listener: configuration.name, id: exchange.id)
         request.headerFields = exchange.headerFields
-        var response = application.errorResponse(error, for: request)
+        var response = application.respond(to: request, failure: error)
         response.headerFields[.connection] = "close"
-        logger.info("\(exchange.rawMethod) \(exchange.decodedPath ?? "-") \(error.status.code)", metadata: [
-            "listener": .string(configuration.name), "remote": .string(exchange.remoteAddress),
-            "status": .stringConvertible(error.status.code), "request_id": .string(exchange.id),
-        ])
         return response
     }
 

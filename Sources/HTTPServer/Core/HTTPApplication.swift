@@ -81,14 +81,19 @@ public final class HTTPApplication: Sendable {
         return responder(request)
     }
 
-    /// Renders an error decided outside the middleware chain (by the listener, before the
-    /// body arrived) in the same format as every other error.
-    public func errorResponse(_ error: HTTPError, for request: Request) -> Response {
-        renderer.render(error, for: request)
+    /// Answers an error decided before the body arrived (by the listener: bad path, body
+    /// too large, unknown method) through the whole middleware chain instead of the route, so
+    /// that it is logged, counted, limited and given the same headers as every other answer.
+    public func respond(to request: Request, failure: HTTPError) -> Response {
+        var request = request
+        request.route = nil
+        request.earlyFailure = Request.EarlyFailure(failure)
+        return responder(request)
     }
 
 
     private static func dispatch(_ request: Request, router: Router) throws -> Response {
+        if let early = request.earlyFailure { throw early.error }
         guard let route = request.route else {
             let allowed = router.allowedMethods(request.path)
             if allowed.isEmpty { throw HTTPError.notFound }

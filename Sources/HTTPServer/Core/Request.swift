@@ -30,6 +30,14 @@ public struct Request: Sendable {
     public var attributes: RequestAttributes
     /// When the request's headers had arrived.
     public let receivedAt: ContinuousClock.Instant
+    /// An error decided before the body was read (bad path, body too large): the route is
+    /// not run, the middleware answers it like any other error. Boxed to keep requests small.
+    var earlyFailure: EarlyFailure?
+
+    final class EarlyFailure: Sendable {
+        let error: HTTPError
+        init(_ error: HTTPError) { self.error = error }
+    }
 
     public init(
         method: HTTPRequest.Method,
