@@ -34,7 +34,7 @@ public struct TestClient: Sendable {
             return TestResponse(status: .badRequest, headerFields: HTTPFields(), body: Data())
         }
         let response = application.respond(to: request)
-        var fields = response.headerFields
+        var fields = response.allHeaderFields
         fields[.requestID] = request.id  // as the listener does on the wire
         return TestResponse(status: response.status, headerFields: fields, body: response.body)
     }

@@ -177,6 +177,7 @@ public final class Listener: @unchecked Sendable {
         guard let mhdResponse else { return .NO }
         defer { MHD_destroy_response(mhdResponse) }
         requestID.withCString { id in _ = MHD_add_response_header(mhdResponse, "X-Request-ID", id) }
+        response.headerBlock?.withCStrings { name, value in _ = MHD_add_response_header(mhdResponse, name, value) }
         for field in response.headerFields where field.name != .contentLength && field.name != .requestID {
             // Explicit withCString: the implicit conversion copies short strings into a new
             // heap array each time, twice per header.

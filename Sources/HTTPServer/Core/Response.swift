@@ -12,6 +12,17 @@ public struct Response: Sendable {
     public var status: HTTPResponse.Status
     public var headerFields: HTTPFields
     public var body: Data
+    /// Fields that go out before `headerFields`, prepared once for every response that
+    /// carries them (the security headers); nil for none.
+    public var headerBlock: HeaderBlock?
+
+    /// Everything the response sends: the block's fields, then `headerFields`.
+    public var allHeaderFields: HTTPFields {
+        guard let headerBlock else { return headerFields }
+        var fields = headerBlock.fields
+        fields.append(contentsOf: headerFields)
+        return fields
+    }
 
     public init(status: HTTPResponse.Status = .ok, headerFields: HTTPFields = HTTPFields(), body: Data = Data()) {
         self.status = status
@@ -91,5 +102,39 @@ public struct Cookie: Sendable {
         if secure { parts.append("Secure") }
         parts.append("SameSite=\(sameSite)")
         return parts.joined(separator: "; ")
+    }
+}
+
+/// Header fields shared by many responses, kept also as the NUL-terminated bytes the
+/// listener hands to libmicrohttpd, so that they are not converted again for every response.
+public final class HeaderBlock: Sendable {
+    public let fields: HTTPFields
+    /// "Name\0value\0" for each field, in order.
+    private let bytes: [CChar]
+    /// Offsets of each field's name and value in `bytes`.
+    private let offsets: [(name: Int, value: Int)]
+
+    public init(_ fields: HTTPFields) {
+        self.fields = fields
+        var bytes: [CChar] = []
+        var offsets: [(name: Int, value: Int)] = []
+        for field in fields {
+            let name = bytes.count
+            bytes += field.name.rawName.utf8CString
+            let value = bytes.count
+            bytes += field.value.utf8CString
+            offsets.append((name, value))
+        }
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
+    /// Calls `body` with each field's name and value as C strings, valid during the call.
+    public func withCStrings(_ body: (UnsafePointer<CChar>, UnsafePointer<CChar>) -> Void) {
+        bytes.withUnsafeBufferPointer { buffer in
+            for (name, value) in offsets {
+                body(buffer.baseAddress! + name, buffer.baseAddress! + value)
+            }
+        }
     }
 }

@@ -8,28 +8,26 @@ public struct SecurityHeaders: Middleware {
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     private let defaults: [HTTPField]
-    private let block: HTTPFields
+    private let block: HeaderBlock
 
     /// - Parameter strictTransportSecurity: send HSTS (when the site is served over HTTPS).
     public init(strictTransportSecurity: Bool = false) {
         defaults = Self.baseDefaults + (strictTransportSecurity ? [HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")] : [])
-        block = HTTPFields(defaults)
+        block = HeaderBlock(HTTPFields(defaults))
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {
         var response = next(request)
-        // Usually the route set none of these: then start from the prebuilt block (one copy)
-        // instead of appending seven fields one by one.
+        // Usually the route set none of these: then the response carries the prebuilt block,
+        // which the listener writes without converting a field, instead of seven fields more.
         var present: UInt16 = 0
         for field in response.headerFields {
             for (index, candidate) in defaults.enumerated() where candidate.name == field.name {
                 present |= 1 << index
             }
         }
-        if present == 0 {
-            var fields = block
-            fields.append(contentsOf: response.headerFields)
-            response.headerFields = fields
+        if present == 0 && response.headerBlock == nil {
+            response.headerBlock = block
         } else {
             for (index, field) in defaults.enumerated() where present & (1 << index) == 0 {
                 response.headerFields.append(field)
