@@ -76,44 +76,36 @@ enum LogSetup {
 /// written every 100 ms (or at 64 KiB), which takes a system call off every request;
 /// warnings and errors are written at once, after everything collected before them.
 ///
-/// Each writing thread collects into its own buffer, so request threads never wait for one
-/// another (one shared buffer behind one lock cost a twentieth of `/healthz`'s CPU at 64
-/// connections, most of it in the kernel's priority-inheritance futex). A thread's lines stay
-/// in order; lines of different threads within one 100 ms window are written grouped by
-/// thread, each with its own timestamp.
+/// Lines collect in one of 64 buffers chosen by the writing thread, so the request threads
+/// (a handful) rarely share a buffer and almost never wait for one another: one buffer
+/// behind one lock cost about a twentieth of `/healthz`'s CPU at 64 connections, most of it
+/// in the kernel's priority-inheritance futex under Swift's `Mutex`. A thread always uses
+/// the same buffer, so its lines stay in order; lines of different threads within one
+/// 100 ms window are written grouped by buffer, each with its own timestamp.
 final class LogWriter: Sendable {
-    static let shared = LogWriter(interval: 0.1) { bytes in writeAll(bytes, to: STDERR_FILENO) }
-
-    /// Flushes the buffers beyond this size without waiting for the interval.
-    static let flushSize = 64 * 1024
-
-    /// One thread's pending lines. `retired` once its thread has ended.
-    private final class ThreadBuffer: Sendable {
-        let state = Mutex(State())
-
-        struct State {
-            var line = LogLine(capacity: 0)
-            var retired = false
-        }
+    static let shared = LogWriter(interval: 0.1) { bytes in
+        // A failed write (a closed pipe: SIGPIPE is ignored) is dropped; there is nowhere
+        // left to report it.
+        try? FileHandle.standardError.write(contentsOf: bytes)
     }
 
+    /// Flushes a buffer beyond this size without waiting for the interval.
+    static let flushSize = 64 * 1024
+    static let stripeCount = 64
+
     private let sink: @Sendable ([UInt8]) -> Void
-    /// Every thread's buffer, in the order the threads first wrote.
-    private let buffers = Mutex<[ThreadBuffer]>([])
+    private let stripes: [Stripe]
+
+    private final class Stripe: Sendable {
+        let line = Mutex(LogLine(capacity: 0))
+    }
     /// Held while bytes go to the sink, so chunks leave in the order they were taken.
     private let output = Mutex(())
-    private let key: pthread_key_t
 
     /// `interval`: seconds between background flushes; nil for none (tests flush themselves).
     init(interval: Double?, sink: @escaping @Sendable ([UInt8]) -> Void) {
         self.sink = sink
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            let buffer = Unmanaged<ThreadBuffer>.fromOpaque(pointer).takeRetainedValue()
-            buffer.state.withLock { $0.retired = true }
-        }
-        self.key = key
+        stripes = (0..<Self.stripeCount).map { _ in Stripe() }
         guard let interval else { return }
         let thread = Thread { [self] in
             while true {
@@ -125,28 +117,24 @@ final class LogWriter: Sendable {
         thread.start()
     }
 
-    deinit {
-        pthread_key_delete(key)
-    }
-
     func write(_ line: String, immediately: Bool) {
         append(immediately: immediately) { $0 += line }
     }
 
     /// Formats one line straight into the calling thread's buffer.
     func append(immediately: Bool = false, _ format: (inout LogLine) -> Void) {
-        let buffer = threadBuffer()
-        let full: [UInt8]? = buffer.state.withLock { state in
-            format(&state.line)
-            guard immediately || state.line.bytes.count >= Self.flushSize else { return nil }
-            return state.line.take()
+        let stripe = Self.stripe(of: pthread_self())
+        let full: [UInt8]? = stripes[stripe].line.withLock { line in
+            format(&line)
+            guard immediately || line.bytes.count >= Self.flushSize else { return nil }
+            return line.take()
         }
         guard let full else { return }
         output.withLock { _ in
             if immediately {
                 // Everything the other threads collected before this line goes out first.
-                for other in buffers.withLock({ $0 }) where other !== buffer {
-                    emit(other.state.withLock { $0.line.take() })
+                for other in stripes.indices where other != stripe {
+                    emit(stripes[other].line.withLock { $0.take() })
                 }
             }
             emit(full)
@@ -156,13 +144,9 @@ final class LogWriter: Sendable {
     /// Writes what is pending (at shutdown, and by the background thread).
     func flush() {
         output.withLock { _ in
-            let all = buffers.withLock { $0 }
-            for buffer in all {
-                emit(buffer.state.withLock { $0.line.take() })
+            for stripe in stripes.indices {
+                emit(stripes[stripe].line.withLock { $0.take() })
             }
-            let retired = all.filter { buffer in buffer.state.withLock { $0.retired && $0.line.bytes.isEmpty } }
-            guard !retired.isEmpty else { return }
-            buffers.withLock { buffers in buffers.removeAll { buffer in retired.contains { $0 === buffer } } }
         }
     }
 
@@ -171,33 +155,13 @@ final class LogWriter: Sendable {
         sink(bytes)
     }
 
-    /// Writes all of `bytes`, across partial writes and signals. A failure is dropped: a
-    /// closed or full standard error must not take the daemon down, and there is nowhere
-    /// left to report it.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
-    }
-
-    private func threadBuffer() -> ThreadBuffer {
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<ThreadBuffer>.fromOpaque(pointer).takeUnretainedValue()
-        }
-        let buffer = ThreadBuffer()
-        buffers.withLock { $0.append(buffer) }
-        pthread_setspecific(key, Unmanaged.passRetained(buffer).toOpaque())
-        return buffer
+    /// A thread's buffer, from its id: on Linux the address of its descriptor, which glibc
+    /// places at the top of the thread's stack. Stacks are whole pages plus a guard page
+    /// apart, so the page number modulo the buffer count gives neighbouring threads (an MHD
+    /// pool, made one after another) neighbouring buffers rather than a hash's chance
+    /// collisions.
+    static func stripe(of thread: pthread_t) -> Int {
+        Int(truncatingIfNeeded: (UInt64(thread) >> 12) % UInt64(stripeCount))
     }
 }
 
@@ -258,8 +222,7 @@ struct LogLine {
     }
 
     static func += (line: inout LogLine, text: String) {
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { line.bytes.append(contentsOf: $0) }
-        if copied == nil { line.bytes.append(contentsOf: text.utf8) }
+        line.bytes.appendUTF8(text)
     }
 
     mutating func number(_ value: Int) {

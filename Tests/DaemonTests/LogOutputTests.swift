@@ -95,4 +95,15 @@ import Testing
         writer.flush()
         #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "collected on another thread\nwarning\n")
     }
+
+    @Test func neighbouringThreadsGetTheirOwnBuffers() {
+        // glibc places thread descriptors a stack and a guard page apart, newer ones lower:
+        // 8 MiB stacks (MHD's and Foundation's threads), 512 KiB (Dispatch's).
+        let base: UInt = 0x7f3a_1c7f_f6c0
+        for stack in [8 << 20, 512 << 10] {
+            let stripes = (0..<16).map { LogWriter.stripe(of: base - UInt($0) * UInt(stack + 4096)) }
+            #expect(Set(stripes).count == stripes.count)
+            #expect(stripes.allSatisfy { (0..<LogWriter.stripeCount).contains($0) })
+        }
+    }
 }

@@ -20,7 +20,7 @@ public struct JSONWriter: Sendable {
 
     /// Appends `text` as it is (structure: braces, keys, commas).
     public mutating func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        bytes.appendUTF8(text)
     }
 
     /// Appends a JSON string literal. Runs of bytes that need no escape are copied at once,
