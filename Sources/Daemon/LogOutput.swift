@@ -29,22 +29,37 @@ struct StandardErrorLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.isEmpty ? (event.metadata ?? [:]) : metadata.merging(event.metadata ?? [:]) { $1 }
-        var line = Self.timestamp()
-        line.reserveCapacity(200)
+        let message = "\(event.message)"
+        LogWriter.shared.append(immediately: event.level >= .warning) { line in
+            Self.format(line: &line, format: format, level: event.level, label: label, message: message, metadata: merged)
+        }
+    }
+
+    /// One log line. Text: values are written as they are, except control characters,
+    /// which are escaped so that nothing logged can start a line of its own (a newline in
+    /// an error's description, say). JSON: one object, escaped as JSON requires.
+    static func format(line: inout LogLine, format: Format, level: Logger.Level, label: String, message: String,
+                       metadata: Logger.Metadata) {
         switch format {
         case .text:
-            line += " \(event.level) \(label): \(event.message)"
-            for key in merged.keys.sorted() {
-                line += " \(key)=\(merged[key]!)"
+            line.timestamp()
+            line += " "; line += level.rawValue; line += " "; line += label; line += ": "
+            line.bytes.appendUTF8EscapingControls(message)
+            for key in metadata.keys.sorted() {
+                line += " "; line.bytes.appendUTF8EscapingControls(key); line += "="
+                line.bytes.appendUTF8EscapingControls("\(metadata[key]!)")
             }
             line += "\n"
         case .json:
-            var object: [String: String] = ["time": line, "level": event.level.rawValue, "logger": label, "message": "\(event.message)"]
-            for (key, value) in merged where object[key] == nil { object[key] = "\(value)" }
+            var time = LogLine()
+            time.timestamp()
+            var object: [String: String] = ["time": String(decoding: time.bytes, as: UTF8.self), "level": level.rawValue,
+                                            "logger": label, "message": message]
+            for (key, value) in metadata where object[key] == nil { object[key] = "\(value)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            line = String(decoding: data, as: UTF8.self) + "\n"
+            line.bytes.append(contentsOf: data)
+            line += "\n"
         }
-        LogWriter.shared.write(line, immediately: event.level >= .warning)
     }
 
     /// "2026-11-24T07:49:43.865Z": UTC with milliseconds, without Foundation's formatters.
@@ -76,8 +91,8 @@ enum LogSetup {
 /// written every 100 ms (or at 64 KiB), which takes a system call off every request;
 /// warnings and errors are written at once, after everything collected before them.
 ///
-/// Lines collect in one of 64 buffers chosen by the writing thread, so the request threads
-/// (a handful) rarely share a buffer and almost never wait for one another: one buffer
+/// Lines collect in one of 64 buffers chosen by the writing thread (`ThreadStripe`), so the
+/// request threads never wait for one another: one buffer
 /// behind one lock cost about a twentieth of `/healthz`'s CPU at 64 connections, most of it
 /// in the kernel's priority-inheritance futex under Swift's `Mutex`. A thread always uses
 /// the same buffer, so its lines stay in order; lines of different threads within one
@@ -91,13 +106,13 @@ final class LogWriter: Sendable {
 
     /// Flushes a buffer beyond this size without waiting for the interval.
     static let flushSize = 64 * 1024
-    static let stripeCount = 64
 
     private let sink: @Sendable ([UInt8]) -> Void
     private let stripes: [Stripe]
 
     private final class Stripe: Sendable {
         let line = Mutex(LogLine(capacity: 0))
+        let padding = ThreadStripe.padding
     }
     /// Held while bytes go to the sink, so chunks leave in the order they were taken.
     private let output = Mutex(())
@@ -105,7 +120,7 @@ final class LogWriter: Sendable {
     /// `interval`: seconds between background flushes; nil for none (tests flush themselves).
     init(interval: Double?, sink: @escaping @Sendable ([UInt8]) -> Void) {
         self.sink = sink
-        stripes = (0..<Self.stripeCount).map { _ in Stripe() }
+        stripes = (0..<ThreadStripe.count).map { _ in Stripe() }
         guard let interval else { return }
         let thread = Thread { [self] in
             while true {
@@ -123,7 +138,7 @@ final class LogWriter: Sendable {
 
     /// Formats one line straight into the calling thread's buffer.
     func append(immediately: Bool = false, _ format: (inout LogLine) -> Void) {
-        let stripe = Self.stripe(of: pthread_self())
+        let stripe = ThreadStripe.current
         let full: [UInt8]? = stripes[stripe].line.withLock { line in
             format(&line)
             guard immediately || line.bytes.count >= Self.flushSize else { return nil }
@@ -155,14 +170,7 @@ final class LogWriter: Sendable {
         sink(bytes)
     }
 
-    /// A thread's buffer, from its id: on Linux the address of its descriptor, which glibc
-    /// places at the top of the thread's stack. Stacks are whole pages plus a guard page
-    /// apart, so the page number modulo the buffer count gives neighbouring threads (an MHD
-    /// pool, made one after another) neighbouring buffers rather than a hash's chance
-    /// collisions.
-    static func stripe(of thread: pthread_t) -> Int {
-        Int(truncatingIfNeeded: (UInt64(thread) >> 12) % UInt64(stripeCount))
-    }
+
 }
 
 /// Writes access-log lines straight to the log stream, formatted like every other line
@@ -172,20 +180,37 @@ struct AccessLogWriter: Sendable {
     let format: StandardErrorLogHandler.Format
     let label: String
     var writer: LogWriter = .shared
+    /// The constant parts of a text line, each copied at once.
+    private let levelAndLabel: [UInt8]
+
+    init(format: StandardErrorLogHandler.Format, label: String, writer: LogWriter = .shared) {
+        self.format = format
+        self.label = label
+        self.writer = writer
+        levelAndLabel = Array(" info \(label): ".utf8)
+    }
+
+    private static let bytesKey = Array(" bytes=".utf8), durationKey = Array(" duration_ms=".utf8),
+        listenerKey = Array(" listener=".utf8), remoteKey = Array(" remote=".utf8),
+        requestIDKey = Array(" request_id=".utf8), statusKey = Array(" status=".utf8)
 
     func write(_ record: AccessRecord) {
         writer.append { line in
             switch format {
             case .text:
+                // The path is decoded: control characters in it are escaped (a newline would
+                // forge a line of its own). Method, listener, address and id cannot hold any.
                 line.timestamp()
-                line += " info "; line += label; line += ": "
-                line += record.method; line += " "; line += record.path; line += " "; line.number(record.status)
-                line += " bytes="; line.number(record.bytes)
-                line += " duration_ms="; line.milliseconds(record.microseconds)
-                line += " listener="; line += record.listener
-                line += " remote="; line += record.remoteAddress
-                line += " request_id="; line += record.requestID
-                line += " status="; line.number(record.status)
+                line.bytes += levelAndLabel
+                line += record.method; line.bytes.append(UInt8(ascii: " "))
+                line.bytes.appendUTF8EscapingControls(record.path)
+                line.bytes.append(UInt8(ascii: " ")); line.number(record.status)
+                line.bytes += Self.bytesKey; line.number(record.bytes)
+                line.bytes += Self.durationKey; line.milliseconds(record.microseconds)
+                line.bytes += Self.listenerKey; line += record.listener
+                line.bytes += Self.remoteKey; line += record.remoteAddress
+                line.bytes += Self.requestIDKey; line += record.requestID
+                line.bytes += Self.statusKey; line.number(record.status)
             case .json:
                 line += "{\"bytes\":\""; line.number(record.bytes)
                 line += "\",\"duration_ms\":\""; line.milliseconds(record.microseconds)
@@ -197,7 +222,7 @@ struct AccessLogWriter: Sendable {
                 line += "\",\"status\":\""; line.number(record.status)
                 line += "\",\"time\":\""; line.timestamp(); line += "\"}"
             }
-            line += "\n"
+            line.bytes.append(UInt8(ascii: "\n"))
         }
     }
 }
@@ -226,9 +251,15 @@ struct LogLine {
     }
 
     mutating func number(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")); number(-value); return }
-        if value >= 10 { number(value / 10) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
     }
 
     mutating func padded(_ value: Int, width: Int) {

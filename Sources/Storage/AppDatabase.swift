@@ -60,9 +60,8 @@ public final class AppDatabase: Sendable {
     /// probes under load do not each take a connection; a failure is never cached.
     public func isHealthy(maxAge: Duration = .milliseconds(500)) -> Bool {
         let now = DispatchTime.now().uptimeNanoseconds
-        let age = UInt64(maxAge.components.seconds) * 1_000_000_000 + UInt64(maxAge.components.attoseconds / 1_000_000_000)
         let last = lastHealthy.load(ordering: .relaxed)
-        if last != 0 && now - last < age { return true }
+        if last != 0 && Duration.nanoseconds(now - last) < maxAge { return true }
         guard (try? pool.read({ db in try Int.fetchOne(db, sql: "SELECT 1") })) == 1 else { return false }
         lastHealthy.store(now, ordering: .relaxed)
         return true

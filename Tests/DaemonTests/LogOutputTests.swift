@@ -96,14 +96,36 @@ import Testing
         #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "collected on another thread\nwarning\n")
     }
 
-    @Test func neighbouringThreadsGetTheirOwnBuffers() {
-        // glibc places thread descriptors a stack and a guard page apart, newer ones lower:
-        // 8 MiB stacks (MHD's and Foundation's threads), 512 KiB (Dispatch's).
-        let base: UInt = 0x7f3a_1c7f_f6c0
-        for stack in [8 << 20, 512 << 10] {
-            let stripes = (0..<16).map { LogWriter.stripe(of: base - UInt($0) * UInt(stack + 4096)) }
-            #expect(Set(stripes).count == stripes.count)
-            #expect(stripes.allSatisfy { (0..<LogWriter.stripeCount).contains($0) })
+
+    @Test func numbersAreWrittenInFull() {
+        for value in [0, 7, 10, 99, 100, 404, 1_005, 65_536, Int.max, -1, -10, Int.min] {
+            var line = LogLine()
+            line.number(value)
+            #expect(String(decoding: line.take(), as: UTF8.self) == String(value))
         }
+    }
+
+    @Test func nothingLoggedCanStartALineOfItsOwn() throws {
+        let received = Mutex<[UInt8]>([])
+        let writer = LogWriter(interval: nil) { bytes in received.withLock { $0.append(contentsOf: bytes) } }
+        let forged = "/x\n2026-11-24T00:00:00.000Z warning kreishausd: FORGED"
+        for format in [StandardErrorLogHandler.Format.text, .json] {
+            AccessLogWriter(format: format, label: "kreishausd", writer: writer).write(AccessRecord(
+                method: "GET", path: forged, status: 404, bytes: 854, microseconds: 493, listener: "intranet",
+                remoteAddress: "127.0.0.1", requestID: "0cc622727a75ce67"))
+        }
+        writer.flush()
+        let lines = String(decoding: received.withLock { $0 }, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines[2].isEmpty, "two lines, each ending in a newline")
+        #expect(lines[0].hasSuffix(" info kreishausd: GET /x\\n2026-11-24T00:00:00.000Z warning kreishausd: FORGED 404 bytes=854 duration_ms=0.493 listener=intranet remote=127.0.0.1 request_id=0cc622727a75ce67 status=404"))
+        let json = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: String]
+        #expect(json?["message"] == "GET \(forged) 404")
+
+        var line = LogLine()
+        StandardErrorLogHandler.format(line: &line, format: .text, level: .error, label: "kreishausd", message: "failed:\nnext",
+                                       metadata: ["detail": "a\r\nb"])
+        let text = String(decoding: line.take(), as: UTF8.self)
+        #expect(text.hasSuffix(" error kreishausd: failed:\\nnext detail=a\\r\\nb\n"))
+        #expect(text.filter { $0 == "\n" || $0 == "\r\n" }.count == 1)
     }
 }

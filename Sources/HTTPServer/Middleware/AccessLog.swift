@@ -61,10 +61,11 @@ public struct AccessLog: Middleware {
 
     public func respond(to request: Request, next: Responder) throws -> Response {
         let response = next(request)
-        let elapsed = ContinuousClock.now - request.receivedAt
+        // `components` divides a 128-bit count each time it is read: once here.
+        let (seconds, attoseconds) = (ContinuousClock.now - request.receivedAt).components
         sink(AccessRecord(
             method: request.method.rawValue, path: request.path, status: response.status.code, bytes: response.body.count,
-            microseconds: Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000),
+            microseconds: Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000),
             listener: request.listener, remoteAddress: request.remoteAddress, requestID: request.id))
         return response
     }

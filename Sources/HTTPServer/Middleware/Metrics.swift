@@ -5,53 +5,65 @@ import Synchronization
 
 /// The daemon's Prometheus metrics: requests by route and status, a latency histogram and
 /// open connections per listener. Rendered in the text format by `/metrics`.
+///
+/// Requests are tallied per thread stripe (`ThreadStripe`) and summed when rendered: every
+/// request records one, and a shared lock (swift-prometheus' histogram takes one per
+/// observation) was a point where the request threads queued behind each other. The
+/// registry keeps the gauges and anything recorded less often.
 public final class HTTPMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private static let buckets: [Duration] = [
+    /// Upper bounds of the latency buckets ("le"), in order; +Inf follows.
+    static let buckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
+    private static let bucketLabels = ["0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+                                       "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "+Inf"]
 
-    private static var requests: MetricNameDescriptor {
-        MetricNameDescriptor(
-        metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route pattern, method and status")
-    }
-    private static var latency: MetricNameDescriptor {
-        MetricNameDescriptor(
-        metricName: "http_request_duration", unitName: "seconds", helpText: "Time from request headers to response")
-    }
     private static var connections: MetricNameDescriptor {
-        MetricNameDescriptor(
-        metricName: "http_open", unitName: "connections", helpText: "Open client connections")
+        MetricNameDescriptor(metricName: "http_open", unitName: "connections", helpText: "Open client connections")
     }
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
-        self.registry = registry
-    }
-
+    /// The route by identity (nil: no route matched), the method and the status.
     private struct Key: Hashable {
-        let route: String
+        let route: ObjectIdentifier?
         let method: String
         let status: Int
     }
 
-    /// The registry looks instruments up by their rendered labels; remembering them per label
-    /// set keeps that work off the request path.
-    private let instruments = Mutex<[Key: (Counter, DurationHistogram)]>([:])
+    /// Requests with one key, counted by the latency bucket they fell in (not cumulative).
+    /// Holds its route, so that the route's identity in the key cannot pass to another.
+    private struct Tally {
+        let route: Route?
+        var inBucket = [Int](repeating: 0, count: HTTPMetrics.buckets.count + 1)
+        var total: Duration = .zero
 
-    func record(route: String, method: String, status: Int, duration: Duration) {
-        let key = Key(route: route, method: method, status: status)
-        let (counter, histogram) = instruments.withLock { instruments in
-            if let known = instruments[key] { return known }
-            let made = (
-                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]),
-                registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.buckets))
-            instruments[key] = made
-            return made
+        mutating func add(_ bucket: Int, _ duration: Duration) {
+            inBucket[bucket] += 1
+            total += duration
         }
-        counter.increment()
-        histogram.record(duration)
+    }
+
+    private final class Stripe: Sendable {
+        let tallies = Mutex<[Key: Tally]>([:])
+        let padding = ThreadStripe.padding
+    }
+
+    private let stripes: [Stripe]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        stripes = (0..<ThreadStripe.count).map { _ in Stripe() }
+    }
+
+    func record(route: Route?, method: String, status: Int, duration: Duration) {
+        let key = Key(route: route.map(ObjectIdentifier.init), method: method, status: status)
+        var bucket = 0
+        while bucket < Self.buckets.count && duration > Self.buckets[bucket] { bucket += 1 }
+        stripes[ThreadStripe.current].tallies.withLock { tallies in
+            tallies[key, default: Tally(route: route)].add(bucket, duration)
+        }
     }
 
     func connectionOpened(listener: String) {
@@ -68,7 +80,52 @@ public final class HTTPMetrics: Sendable {
 
     /// The Prometheus text exposition.
     public func render() -> String {
-        registry.emitToString()
+        // Sum the stripes: requests by route, method and status; latency by route.
+        struct Requests: Hashable { let route: String, method: String, status: Int }
+        var requests: [Requests: Int] = [:]
+        var latency: [String: (inBucket: [Int], total: Duration)] = [:]
+        for stripe in stripes {
+            stripe.tallies.withLock { tallies in
+                for (key, tally) in tallies {
+                    let path = tally.route?.path ?? "unmatched"
+                    requests[Requests(route: path, method: key.method, status: key.status), default: 0] += tally.inBucket.reduce(0, +)
+                    var route = latency[path] ?? ([Int](repeating: 0, count: Self.buckets.count + 1), .zero)
+                    for index in route.inBucket.indices { route.inBucket[index] += tally.inBucket[index] }
+                    route.total += tally.total
+                    latency[path] = route
+                }
+            }
+        }
+        var text = ""
+        if !requests.isEmpty {
+            text += "# HELP http_requests_total HTTP requests by route pattern, method and status\n# TYPE http_requests_total counter\n"
+            for key in requests.keys.sorted(by: { ($0.route, $0.method, $0.status) < ($1.route, $1.method, $1.status) }) {
+                text += "http_requests_total{route=\"\(Self.label(key.route))\",method=\"\(Self.label(key.method))\",status=\"\(key.status)\"} \(requests[key]!)\n"
+            }
+        }
+        if !latency.isEmpty {
+            text += "# HELP http_request_duration_seconds Time from request headers to response\n# TYPE http_request_duration_seconds histogram\n"
+            for route in latency.keys.sorted() {
+                let (inBucket, total) = latency[route]!
+                let label = Self.label(route)
+                var cumulative = 0
+                for (index, count) in inBucket.enumerated() {
+                    cumulative += count
+                    text += "http_request_duration_seconds_bucket{route=\"\(label)\",le=\"\(Self.bucketLabels[index])\"} \(cumulative)\n"
+                }
+                let (seconds, attoseconds) = total.components
+                text += "http_request_duration_seconds_sum{route=\"\(label)\"} \(Double(seconds) + Double(attoseconds) / 1e18)\n"
+                text += "http_request_duration_seconds_count{route=\"\(label)\"} \(cumulative)\n"
+            }
+        }
+        return text + registry.emitToString()
+    }
+
+    /// A label value as the text format wants it: backslash, quote and newline escaped.
+    static func label(_ value: String) -> String {
+        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
+        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }
 
@@ -82,7 +139,7 @@ public struct RequestMetrics: Middleware {
 
     public func respond(to request: Request, next: Responder) throws -> Response {
         let response = next(request)
-        metrics.record(route: request.route?.path ?? "unmatched", method: request.method.rawValue,
+        metrics.record(route: request.route, method: request.method.rawValue,
                        status: response.status.code, duration: .now - request.receivedAt)
         return response
     }

@@ -36,7 +36,8 @@ public final class RateLimit: Middleware {
         buckets.withLock { buckets in
             var bucket = buckets[address] ?? Bucket(tokens: burst, updated: now)
             let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let (whole, attoseconds) = elapsed.components
+            let seconds = Double(whole) + Double(attoseconds) / 1e18
             bucket.tokens = min(burst, bucket.tokens + seconds * rate)
             bucket.updated = now
             defer {
