@@ -92,11 +92,11 @@ enum LogSetup {
 /// warnings and errors are written at once, after everything collected before them.
 ///
 /// Lines collect in one of 64 buffers chosen by the writing thread (`ThreadStripe`), so the
-/// request threads never wait for one another: one buffer
-/// behind one lock cost about a twentieth of `/healthz`'s CPU at 64 connections, most of it
-/// in the kernel's priority-inheritance futex under Swift's `Mutex`. A thread always uses
-/// the same buffer, so its lines stay in order; lines of different threads within one
-/// 100 ms window are written grouped by buffer, each with its own timestamp.
+/// request threads never wait for one another: one buffer behind one lock cost about a
+/// twentieth of `/healthz`'s CPU at 64 connections, most of it in the kernel's
+/// priority-inheritance futex under Swift's `Mutex`. A thread always uses the same buffer,
+/// so its lines stay in order; lines of different threads within one 100 ms window are
+/// written grouped by buffer, each with its own timestamp.
 final class LogWriter: Sendable {
     static let shared = LogWriter(interval: 0.1) { bytes in
         // A failed write (a closed pipe: SIGPIPE is ignored) is dropped; there is nowhere
@@ -169,8 +169,6 @@ final class LogWriter: Sendable {
         guard !bytes.isEmpty else { return }
         sink(bytes)
     }
-
-
 }
 
 /// Writes access-log lines straight to the log stream, formatted like every other line
@@ -179,7 +177,7 @@ final class LogWriter: Sendable {
 struct AccessLogWriter: Sendable {
     let format: StandardErrorLogHandler.Format
     let label: String
-    var writer: LogWriter = .shared
+    let writer: LogWriter
     /// The constant parts of a text line, each copied at once.
     private let levelAndLabel: [UInt8]
 

@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 @testable import HTTPServer
+import HTTPTypes
+import Logging
 import Testing
 
 @Suite struct MetricsTests {
@@ -47,5 +49,17 @@ import Testing
             #expect(Set(stripes).count == stripes.count)
             #expect(stripes.allSatisfy { (0..<ThreadStripe.count).contains($0) })
         }
+    }
+
+    @Test func inventedMethodsShareOneLabel() throws {
+        let metrics = HTTPMetrics()
+        let app = try HTTPApplication(routes: [Route(.get, "/x", access: .anyone) { _ in .text("x") }],
+                                      middleware: [RequestMetrics(metrics)], logger: Logger(label: "test"))
+        for name in ["BREW", "FROB", "PROPFIND", "GET"] {
+            _ = app.respond(to: Request(method: HTTPRequest.Method(name)!, path: "/nowhere"))
+        }
+        let lines = metrics.render().split(separator: "\n").filter { $0.hasPrefix("http_requests_total{") }
+        #expect(lines.sorted() == [#"http_requests_total{route="unmatched",method="GET",status="404"} 1"#,
+                                   #"http_requests_total{route="unmatched",method="other",status="404"} 3"#])
     }
 }

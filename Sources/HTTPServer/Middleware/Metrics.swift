@@ -137,9 +137,14 @@ public struct RequestMetrics: Middleware {
         self.metrics = metrics
     }
 
+    /// Methods labelled by name; any other becomes "other", so that clients inventing method
+    /// names cannot grow the label sets without end (a matched route bounds them anyway).
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
+
     public func respond(to request: Request, next: Responder) throws -> Response {
         let response = next(request)
-        metrics.record(route: request.route, method: request.method.rawValue,
+        let method = request.method.rawValue
+        metrics.record(route: request.route, method: request.route != nil || Self.knownMethods.contains(method) ? method : "other",
                        status: response.status.code, duration: .now - request.receivedAt)
         return response
     }
