@@ -1,0 +1,28 @@
+import HTTPServer
+import HTTPTypes
+import Testing
+
+@Suite struct CookieTests {
+    @Test func cookiesAreFoundAcrossPairsAndHeaders() {
+        var request = Request(method: .get, path: "/")
+        request.headerFields = [.cookie: " theme=dark ;\tkh_session=abc123\t; empty=; token=a=b", .userAgent: "x"]
+        request.headerFields.append(HTTPField(name: .cookie, value: "lang=de"))
+        #expect(request.cookie("kh_session") == "abc123")
+        #expect(request.cookie("theme") == "dark")
+        #expect(request.cookie("empty") == "")
+        #expect(request.cookie("token") == "a=b")
+        #expect(request.cookie("lang") == "de")
+        #expect(request.cookie("kh") == nil)
+        #expect(request.cookie("missing") == nil)
+    }
+
+    @Test func httpWhitespaceIsSpacesAndTabsOnly() {
+        #expect(" \t a b \t ".trimmingHTTPWhitespace() == "a b")
+        #expect("\u{a0}x\u{a0}".trimmingHTTPWhitespace() == "\u{a0}x\u{a0}")
+        #expect("   ".trimmingHTTPWhitespace() == "")
+        #expect("".trimmingHTTPWhitespace() == "")
+        #expect("ü ".trimmingHTTPWhitespace() == "ü")
+        let sub = "[ x ]".dropFirst().dropLast()
+        #expect(sub.trimmingHTTPWhitespace() == "x")
+    }
+}
