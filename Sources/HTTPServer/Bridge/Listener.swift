@@ -160,9 +160,9 @@ public final class Listener: @unchecked Sendable {
     /// (access log, metrics, security headers, ...) but not the route; the connection closes,
     /// as the body was not read.
     private func errorResponse(_ error: HTTPError, _ exchange: Exchange) -> Response {
-        // A path that cannot be decoded still decides between a JSON error and a page.
-        let path = exchange.decodedPath ?? (exchange.rawPath == "/api" || exchange.rawPath.hasPrefix("/api/") ? "/api" : "/")
-        var request = Request(method: exchange.method ?? .get, path: path,
+        // A path that cannot be decoded is kept as it came (the access log shows it, and it
+        // still decides between a JSON error and a page).
+        var request = Request(method: exchange.method ?? .get, path: exchange.decodedPath ?? exchange.rawPath,
                               remoteAddress: exchange.remoteAddress, listener: configuration.name, id: exchange.id)
         request.headerFields = exchange.headerFields
         var response = application.respond(to: request, failure: error)
