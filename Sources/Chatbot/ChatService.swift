@@ -43,6 +43,8 @@ public struct ChatReply: Sendable, Equatable {
     /// Identifies this reply for feedback.
     public var id: String
     public var language: String
+    /// `answer` and `html` as JSON, when they are a catalog answer escaped at load.
+    var prepared: ChatService.PartJSON?
 
     /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request).
     public var jsonData: Data {
@@ -50,8 +52,13 @@ public struct ChatReply: Sendable, Equatable {
         json.raw("{\"kind\":"); json.string(kind)
         json.raw(",\"intent\":"); json.optionalString(intent)
         json.raw(",\"confidence\":"); json.number((confidence * 1000).rounded() / 1000)
-        json.raw(",\"answer\":"); json.string(answer)
-        json.raw(",\"html\":"); json.string(html)
+        if let prepared {
+            json.raw(",\"answer\":"); json.literal(prepared.markdown)
+            json.raw(",\"html\":"); json.literal(prepared.html)
+        } else {
+            json.raw(",\"answer\":"); json.string(answer)
+            json.raw(",\"html\":"); json.string(html)
+        }
         for (key, list) in [("options", options), ("suggestions", suggestions)] {
             json.raw(","); json.string(key); json.raw(":[")
             for (position, option) in list.enumerated() {
@@ -109,10 +116,24 @@ public final class ChatService: Sendable {
     struct Part {
         var markdown: String
         var html: String?
+        /// Both texts as JSON string literals, when prepared at load (catalog answers).
+        var json: PartJSON?
 
-        init(_ markdown: String, html: String? = nil) {
+        init(_ markdown: String, html: String? = nil, json: PartJSON? = nil) {
             self.markdown = markdown
             self.html = html
+            self.json = json
+        }
+    }
+
+    /// A text and its HTML as JSON string literals, escaped once.
+    struct PartJSON: Sendable, Equatable {
+        let markdown: JSONLiteral
+        let html: JSONLiteral
+
+        init(markdown: String, html: String) {
+            self.markdown = JSONLiteral(markdown)
+            self.html = JSONLiteral(html)
         }
     }
 
@@ -137,9 +158,9 @@ public final class ChatService: Sendable {
     /// Markdown paragraphs joined, and their HTML (pre-rendered where known; blank-line
     /// separated paragraphs render independently, so the HTML parts can be concatenated).
     /// Looking answers up by their text cost a Unicode-normalising hash of the whole answer.
-    private func compose(_ parts: [Part]) -> (markdown: String, html: String) {
-        if parts.count == 1 { return (parts[0].markdown, parts[0].html ?? html(parts[0].markdown)) }
-        return (parts.map(\.markdown).joined(separator: "\n\n"), parts.map { $0.html ?? html($0.markdown) }.joined())
+    private func compose(_ parts: [Part]) -> (markdown: String, html: String, json: PartJSON?) {
+        if parts.count == 1 { return (parts[0].markdown, parts[0].html ?? html(parts[0].markdown), parts[0].html == nil ? nil : parts[0].json) }
+        return (parts.map(\.markdown).joined(separator: "\n\n"), parts.map { $0.html ?? html($0.markdown) }.joined(), nil)
     }
 
     /// `AnswerMarkdown.html` of a composed paragraph, remembered.
@@ -278,9 +299,11 @@ public final class ChatService: Sendable {
 
     private func answer(_ intent: Intent, parts: [Part], confidence: Double, language: ChatLanguage, index: IntentIndex) -> ChatReply {
         let related = intent.related.compactMap(index.intent).prefix(3).map { option($0, language) }
-        let (text, html) = compose(parts)
-        return ChatReply(kind: "answer", intent: intent.id, confidence: confidence, answer: text, html: html,
-                         options: [], suggestions: Array(related), articles: [], session: "", id: "", language: language.rawValue)
+        let (text, html, json) = compose(parts)
+        var reply = ChatReply(kind: "answer", intent: intent.id, confidence: confidence, answer: text, html: html,
+                              options: [], suggestions: Array(related), articles: [], session: "", id: "", language: language.rawValue)
+        reply.prepared = json
+        return reply
     }
 
     private func fallback(_ opening: Part, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
@@ -297,7 +320,7 @@ public final class ChatService: Sendable {
         }
         parts.append(fixedParts.contact)
         if let block = fixedParts.contactBlock { parts.append(block) }
-        let (text, html) = compose(parts)
+        let (text, html, _) = compose(parts)
         // Candidates that were not good enough to answer, offered as suggestions when the
         // question was at least partly understood.
         var suggestions: [ChatReply.Option] = []

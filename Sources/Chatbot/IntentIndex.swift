@@ -62,13 +62,14 @@ public final class IntentIndex: Sendable {
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
         intentsByID = Dictionary(catalog.intents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var rendered: [AnswerKey: String] = [:]
-        var byText: [String: String] = [:]  // the same text in several places is rendered once
-        func render(_ text: String) -> String {
-            if let html = byText[text] { return html }
+        var rendered: [AnswerKey: RenderedAnswer] = [:]
+        var byText: [String: RenderedAnswer] = [:]  // the same text in several places is rendered once
+        func render(_ text: String) -> RenderedAnswer {
+            if let known = byText[text] { return known }
             let html = AnswerMarkdown.html(text)
-            byText[text] = html
-            return html
+            let answer = RenderedAnswer(html: html, json: ChatService.PartJSON(markdown: text, html: html))
+            byText[text] = answer
+            return answer
         }
         for intent in catalog.intents {
             for language in ChatLanguage.allCases {
@@ -129,7 +130,13 @@ public final class IntentIndex: Sendable {
     private let intentsByID: [String: Intent]
     /// Every answer and sub-answer rendered once at load (rendering per reply was a third of a
     /// chat request's time), keyed by intent, topic and language (no key string built per reply).
-    private let renderedAnswers: [AnswerKey: String]
+    private let renderedAnswers: [AnswerKey: RenderedAnswer]
+
+    /// An answer's HTML, and both texts as JSON string literals, made once at load.
+    private struct RenderedAnswer {
+        let html: String
+        let json: ChatService.PartJSON
+    }
 
     private struct AnswerKey: Hashable {
         var intent: String
@@ -140,7 +147,8 @@ public final class IntentIndex: Sendable {
     /// An intent's answer (or sub-answer for `topic`) in `language`, with its pre-rendered HTML.
     func answerPart(_ intent: Intent, topic: String?, _ language: ChatLanguage) -> ChatService.Part {
         let markdown = topic.flatMap { intent.subAnswer($0, language) } ?? intent.answer(language)
-        return ChatService.Part(markdown, html: renderedAnswers[AnswerKey(intent: intent.id, topic: topic, language: language)])
+        let rendered = renderedAnswers[AnswerKey(intent: intent.id, topic: topic, language: language)]
+        return ChatService.Part(markdown, html: rendered?.html, json: rendered?.json)
     }
 
     /// Matches one question. `language` nil: the language whose vocabulary covers the

@@ -82,8 +82,17 @@ final class ChatFixture: @unchecked Sendable {
 
     @Test func theReplyJSONCarriesEveryFieldExactly() throws {
         let chat = try ChatFixture()
-        for question in ["Wie melde ich mein Auto an?", "Auto", "Wetter \"heute\"\n\\ \u{1}", "I lost my driving licence"] {
-            let reply = try chat.ask(question)
+        let first = try chat.ask("Wie melde ich mein Auto an?")
+        // Catalog answers go out as JSON escaped at load; composed ones are escaped per reply.
+        #expect(first.prepared != nil)
+        #expect(try chat.ask("Wetter heute").prepared == nil)
+        var replies = [first]
+        for question in ["Auto", "Wetter \"heute\"\n\\ \u{1}", "I lost my driving licence"] {
+            replies.append(try chat.ask(question))
+        }
+        replies.append(try chat.ask("Und was kostet das?", session: first.session))
+        for reply in replies {
+            let question = reply.answer.prefix(30)
             let json = try #require(try JSONSerialization.jsonObject(with: reply.jsonData) as? [String: Any], "\(question)")
             #expect(json["kind"] as? String == reply.kind)
             #expect(json["intent"] as? String == reply.intent)

@@ -50,10 +50,27 @@ public struct JSONWriter: Sendable {
         bytes += Array((value.isFinite ? "\(value)" : "null").utf8)
     }
 
+    /// Appends a string literal escaped once beforehand (answers sent again and again).
+    public mutating func literal(_ literal: JSONLiteral) {
+        bytes += literal.bytes
+    }
+
     /// The JSON string literal of `text`, as a String (for log lines).
     public static func quoted(_ text: String) -> String {
         var writer = JSONWriter(capacity: text.utf8.count + 2)
         writer.string(text)
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
+/// A JSON string literal, escaped once: for text that goes out in many responses (a chat
+/// answer and its HTML are a kilobyte or two, and escaping them was an eighth of a reply).
+public struct JSONLiteral: Sendable, Equatable {
+    public let bytes: [UInt8]
+
+    public init(_ text: String) {
+        var writer = JSONWriter(capacity: text.utf8.count + 16)
+        writer.string(text)
+        bytes = writer.bytes
     }
 }
