@@ -54,7 +54,7 @@ public enum PersonalDataScrubber {
         let hasDigit = bytes.contains { $0 >= 0x30 && $0 <= 0x39 }
         let hasAt = bytes.contains(0x40)
         // "heiße", not "hei": that is in "Führerschein" and ran every rule for it.
-        let hasNamePhrase = ["heiße", "heiẞe", "heisse", "name", "called"].contains { containsIgnoringASCIICase(bytes, $0) }
+        let hasNamePhrase = containsNameWord(bytes)
         guard hasDigit || hasAt || hasNamePhrase else { return text }
         var result = text
         for rule in rules {
@@ -83,16 +83,25 @@ public enum PersonalDataScrubber {
 
     /// Whether `bytes` contain `needle` (written in lower case), ignoring the case of ASCII
     /// letters; other bytes must be equal.
-    private static func containsIgnoringASCIICase(_ bytes: [UInt8], _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count else { return false }
-        outer: for start in 0...(bytes.count - pattern.count) {
-            for offset in pattern.indices {
-                let byte = bytes[start + offset]
-                let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                if folded != pattern[offset] { continue outer }
+    /// The words a name phrase needs, by their first letter (lower case).
+    private static let nameWords: [UInt8: [[UInt8]]] = {
+        var words: [UInt8: [[UInt8]]] = [:]
+        for word in ["heiße", "heiẞe", "heisse", "name", "called"] { words[word.utf8.first!, default: []].append(Array(word.utf8)) }
+        return words
+    }()
+
+    /// Whether one of `nameWords` occurs, ignoring ASCII case: one pass, a word compared
+    /// only where its first letter stands.
+    private static func containsNameWord(_ bytes: [UInt8]) -> Bool {
+        func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        for start in bytes.indices {
+            let first = folded(bytes[start])
+            guard first == UInt8(ascii: "h") || first == UInt8(ascii: "n") || first == UInt8(ascii: "c"),
+                  let candidates = nameWords[first] else { continue }
+            candidate: for word in candidates where start + word.count <= bytes.count {
+                for offset in 1..<word.count where folded(bytes[start + offset]) != word[offset] { continue candidate }
+                return true
             }
-            return true
         }
         return false
     }
