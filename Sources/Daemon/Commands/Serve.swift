@@ -62,6 +62,8 @@ struct Serve: ParsableCommand {
                 break
             }
             app.stop()
+            // The requests' lines first (log lines are collected per thread), then the last one.
+            LogWriter.shared.flush()
             logger.info("stopped")
             LogWriter.shared.flush()
             withExtendedLifetime(lock) {}
