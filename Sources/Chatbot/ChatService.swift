@@ -34,8 +34,8 @@ public struct ChatReply: Sendable, Equatable {
     public var kind: String
     public var intent: String?
     public var confidence: Double
-    public var answer: String
-    public var html: String
+    public var answer: String { didSet { prepared = nil } }
+    public var html: String { didSet { prepared = nil } }
     public var options: [Option]
     public var suggestions: [Option]
     public var articles: [KnowledgeArticle]
@@ -43,7 +43,8 @@ public struct ChatReply: Sendable, Equatable {
     /// Identifies this reply for feedback.
     public var id: String
     public var language: String
-    /// `answer` and `html` as JSON, when they are a catalog answer escaped at load.
+    /// `answer` and `html` as JSON, when they are a catalog answer escaped at load (dropped
+    /// when either is changed).
     var prepared: ChatService.PartJSON?
 
     /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request).

@@ -86,6 +86,10 @@ final class ChatFixture: @unchecked Sendable {
         // Catalog answers go out as JSON escaped at load; composed ones are escaped per reply.
         #expect(first.prepared != nil)
         #expect(try chat.ask("Wetter heute").prepared == nil)
+        var changed = first
+        changed.answer = "Geändert \"hier\""
+        #expect(changed.prepared == nil)
+        #expect((try JSONSerialization.jsonObject(with: changed.jsonData) as? [String: Any])?["answer"] as? String == changed.answer)
         var replies = [first]
         for question in ["Auto", "Wetter \"heute\"\n\\ \u{1}", "I lost my driving licence"] {
             replies.append(try chat.ask(question))

@@ -64,7 +64,8 @@ public struct JSONWriter: Sendable {
 }
 
 /// A JSON string literal, escaped once: for text that goes out in many responses (a chat
-/// answer and its HTML are a kilobyte or two, and escaping them was an eighth of a reply).
+/// answer and its HTML are a kilobyte or two; escaping them per reply was about a twentieth
+/// of handling a repeated question).
 public struct JSONLiteral: Sendable, Equatable {
     public let bytes: [UInt8]
 
