@@ -58,10 +58,12 @@ public final class AppDatabase: Sendable {
 
     /// Whether the database answers a query. A success is trusted for `maxAge`, so health
     /// probes under load do not each take a connection; a failure is never cached.
-    public func isHealthy(maxAge: Duration = .milliseconds(500)) -> Bool {
-        let now = DispatchTime.now().uptimeNanoseconds
+    /// `now`: the monotonic clock in nanoseconds (a parameter for tests).
+    public func isHealthy(maxAge: Duration = .milliseconds(500), now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
         let last = lastHealthy.load(ordering: .relaxed)
-        if last != 0 && Duration.nanoseconds(now - last) < maxAge { return true }
+        // Another thread may have stored a success taken after `now` was read: that is fresh
+        // too (and `now - last` would underflow and trap).
+        if last != 0 && (last >= now || Duration.nanoseconds(now - last) < maxAge) { return true }
         guard (try? pool.read({ db in try Int.fetchOne(db, sql: "SELECT 1") })) == 1 else { return false }
         lastHealthy.store(now, ordering: .relaxed)
         return true

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Storage
 import Testing
 
@@ -17,6 +18,20 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-storage-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    @Test func aHealthCheckThatReadTheClockEarlierTrustsALaterSuccess() throws {
+        // Under load: one thread reads the clock, another stores a success taken a moment
+        // later, then the first compares. Its "age" is negative: fresh, not a trap.
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase(path: directory.appendingPathComponent("k.sqlite").path, migrations: Self.registry)
+        #expect(database.isHealthy(now: 2_000_000_000))
+        #expect(database.isHealthy(now: 1_999_000_000))
+        #expect(database.isHealthy(now: 2_400_000_000))  // 0.4 s later: still trusted, no query
+        try database.pool.close()
+        #expect(database.isHealthy(now: 2_499_000_000))  // trusted: the closed pool is not asked
+        #expect(!database.isHealthy(now: 2_600_000_000))  // stale: asked, and it cannot answer
     }
 
     @Test func opensInWALWithForeignKeysAndMigrates() throws {
