@@ -16,16 +16,35 @@ public final class LoginThrottle: Sendable {
         }
     }
 
-    private let limits: Limits
-    private let failures = Mutex<[String: [ContinuousClock.Instant]]>([:])
-
-    public init(limits: Limits) {
-        self.limits = limits
+    private struct State {
+        var failures: [String: [ContinuousClock.Instant]] = [:]
+        var sweptAt: ContinuousClock.Instant?
+        var sweeps = 0
     }
+
+    private let limits: Limits
+    private let state = Mutex(State())
+    /// Above this many tracked accounts and addresses, the expired ones are dropped, at most
+    /// once a minute (a sweep on every failure would walk them all each time when they are
+    /// all recent).
+    let sweepThreshold: Int
+
+    public convenience init(limits: Limits) {
+        self.init(limits: limits, sweepThreshold: 50_000)
+    }
+
+    init(limits: Limits, sweepThreshold: Int) {
+        self.limits = limits
+        self.sweepThreshold = sweepThreshold
+    }
+
+    /// Accounts and addresses tracked and sweeps done (for tests).
+    var tracked: (keys: Int, sweeps: Int) { state.withLock { ($0.failures.count, $0.sweeps) } }
 
     /// Seconds to wait before the next attempt, or nil when one may try now.
     public func retryAfter(account: String, address: String, now: ContinuousClock.Instant = .now) -> Int? {
-        failures.withLock { failures in
+        state.withLock { state in
+            let failures = state.failures
             let waits = [("account:" + account.lowercased(), limits.failuresPerAccount), ("address:" + address, limits.failuresPerAddress)]
                 .compactMap { key, limit -> Duration? in
                     let recent = (failures[key] ?? []).filter { now - $0 < limits.window }
@@ -38,19 +57,21 @@ public final class LoginThrottle: Sendable {
     }
 
     public func recordFailure(account: String, address: String, now: ContinuousClock.Instant = .now) {
-        failures.withLock { failures in
+        state.withLock { state in
             for key in ["account:" + account.lowercased(), "address:" + address] {
-                var recent = (failures[key] ?? []).filter { now - $0 < limits.window }
+                var recent = (state.failures[key] ?? []).filter { now - $0 < limits.window }
                 recent.append(now)
-                failures[key] = recent
+                state.failures[key] = recent
             }
-            if failures.count > 50_000 {
-                failures = failures.filter { $0.value.contains { now - $0 < limits.window } }
+            if state.failures.count > sweepThreshold, state.sweptAt.map({ now - $0 >= .seconds(60) }) ?? true {
+                state.sweptAt = now
+                state.sweeps += 1
+                state.failures = state.failures.filter { $0.value.contains { now - $0 < limits.window } }
             }
         }
     }
 
     public func recordSuccess(account: String) {
-        _ = failures.withLock { $0.removeValue(forKey: "account:" + account.lowercased()) }
+        _ = state.withLock { $0.failures.removeValue(forKey: "account:" + account.lowercased()) }
     }
 }
