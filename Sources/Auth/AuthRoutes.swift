@@ -121,8 +121,10 @@ public struct AuthRoutes: Sendable {
     }
 
     static func safeNext(_ next: String?) -> String {
+        // Browsers drop tabs and newlines from a URL and read a backslash as "/": a tab after
+        // the first slash would make "//evil.example", another site. So no control character.
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login"),
-              !next.contains(where: { $0.isNewline }) else { return "/" }
+              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return "/" }
         return next
     }
 

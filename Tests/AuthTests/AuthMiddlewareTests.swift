@@ -111,5 +111,15 @@ struct SignInFailed: Error {}
         #expect(success.headerFields[.location] == "/")
         let cookie = try #require(success.headerFields[values: .setCookie].first { $0.hasPrefix("kh_session=") })
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+
+        // Signed in, `/login?next=` redirects at once: only to this site. Browsers drop tabs
+        // and newlines from a URL and read a backslash as a slash.
+        let session = "kh_session=" + cookie.dropFirst("kh_session=".count).prefix { $0 != ";" }
+        for (next, expected) in [("/wiki/Start?x=1", "/wiki/Start?x=1"), ("//evil.example/", "/"), ("/%09/evil.example", "/"),
+                                 ("/%0A/evil.example", "/"), ("/%5C/evil.example", "/"), ("/%0D/evil.example", "/"),
+                                 ("/%7F/evil.example", "/"), ("https://evil.example/", "/"), ("/login", "/")] {
+            let again = client.execute(.get, "/login?next=\(next)", headers: [.cookie: session])
+            #expect(again.status == .seeOther && again.headerFields[.location] == expected, "\(next)")
+        }
     }
 }
