@@ -133,9 +133,14 @@ public enum AnswerMarkdown {
     }
 
     static func isAllowed(_ target: String) -> Bool {
+        // No whitespace, control character or backslash anywhere: browsers drop tabs and
+        // newlines from a URL and read a backslash as "/", so "/\t/elsewhere.example" would
+        // leave the site.
+        guard !target.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || $0 == "\\"
+            || $0 == "\"" || $0 == "<" || $0 == ">" }) else { return false }
         let lower = target.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") || lower.hasPrefix("tel:") {
-            return !target.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
+            return true
         }
         return target.hasPrefix("/") && !target.hasPrefix("//")
     }

@@ -108,6 +108,12 @@ import Testing
         #expect(AnswerMarkdown.html("<script>alert(1)</script> & \"x\"")
             == "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</p>")
         #expect(!AnswerMarkdown.html("[klick](javascript:alert(1))").contains("href"))
+        for target in ["/\t/elsewhere.example", "/\\elsewhere.example", "/\u{7f}/x", "//elsewhere.example", "https://a.example/\tb"] {
+            #expect(!AnswerMarkdown.isAllowed(target), "\(target.debugDescription)")
+        }
+        for target in ["/termine", "https://www.beispielkreis.example/a?b=c", "mailto:info@beispielkreis.example", "tel:012345678110"] {
+            #expect(AnswerMarkdown.isAllowed(target), "\(target)")
+        }
         #expect(!AnswerMarkdown.html("[x](//evil.example)").contains("href"))
         #expect(AnswerMarkdown.html("[Anruf](tel:0123) [Mail](mailto:a@b.de) [Seite](/kontakt)").components(separatedBy: "href").count == 4)
         #expect(AnswerMarkdown.html("*kursiv* und 2 * 3") == "<p><em>kursiv</em> und 2 * 3</p>")
