@@ -108,19 +108,13 @@ final class LogWriter: Sendable {
     static let flushSize = 64 * 1024
 
     private let sink: @Sendable ([UInt8]) -> Void
-    private let stripes: [Stripe]
-
-    private final class Stripe: Sendable {
-        let line = Mutex(LogLine(capacity: 0))
-        let padding = ThreadStripe.padding
-    }
+    private let buffers = ThreadStriped { LogLine(capacity: 0) }
     /// Held while bytes go to the sink, so chunks leave in the order they were taken.
     private let output = Mutex(())
 
     /// `interval`: seconds between background flushes; nil for none (tests flush themselves).
     init(interval: Double?, sink: @escaping @Sendable ([UInt8]) -> Void) {
         self.sink = sink
-        stripes = (0..<ThreadStripe.count).map { _ in Stripe() }
         guard let interval else { return }
         let thread = Thread { [self] in
             while true {
@@ -139,7 +133,7 @@ final class LogWriter: Sendable {
     /// Formats one line straight into the calling thread's buffer.
     func append(immediately: Bool = false, _ format: (inout LogLine) -> Void) {
         let stripe = ThreadStripe.current
-        let full: [UInt8]? = stripes[stripe].line.withLock { line in
+        let full: [UInt8]? = buffers.withLock(at: stripe) { line in
             format(&line)
             guard immediately || line.bytes.count >= Self.flushSize else { return nil }
             return line.take()
@@ -148,8 +142,8 @@ final class LogWriter: Sendable {
         output.withLock { _ in
             if immediately {
                 // Everything the other threads collected before this line goes out first.
-                for other in stripes.indices where other != stripe {
-                    emit(stripes[other].line.withLock { $0.take() })
+                for other in buffers.indices where other != stripe {
+                    emit(buffers.withLock(at: other) { $0.take() })
                 }
             }
             emit(full)
@@ -159,8 +153,8 @@ final class LogWriter: Sendable {
     /// Writes what is pending (at shutdown, and by the background thread).
     func flush() {
         output.withLock { _ in
-            for stripe in stripes.indices {
-                emit(stripes[stripe].line.withLock { $0.take() })
+            for stripe in buffers.indices {
+                emit(buffers.withLock(at: stripe) { $0.take() })
             }
         }
     }

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,12 +8,6 @@ import Glibc
 /// threads, a handful made one after another, get stripes of their own, so they never wait
 /// for each other. A thread always gets the same stripe.
 public enum ThreadStripe {
-    /// Put into each stripe's object so that no two stripes share a cache line (nor the
-    /// neighbouring line the hardware fetches with it): stripes are made one after another,
-    /// and neighbouring threads use neighbouring stripes.
-    public typealias Padding = (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)
-    public static let padding: Padding = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-
     public static let count = 64
 
     /// The stripe of the calling thread.
@@ -24,5 +19,39 @@ public enum ThreadStripe {
     /// stripes rather than a hash's chance collisions.
     public static func index(of thread: pthread_t) -> Int {
         Int(truncatingIfNeeded: (UInt64(thread) >> 12) % UInt64(count))
+    }
+}
+
+/// One value per thread stripe, each behind its own lock and on cache lines of its own.
+///
+/// ```swift
+/// let counts = ThreadStriped { 0 }
+/// counts.withLock(at: ThreadStripe.current) { $0 += 1 }               // per request
+/// let total = counts.indices.reduce(0) { sum, stripe in sum + counts.withLock(at: stripe) { $0 } }
+/// ```
+public final class ThreadStriped<Value: Sendable>: Sendable {
+    private final class Slot: Sendable {
+        let value: Mutex<Value>
+        /// Keeps the next slot's lock off this one's cache line (and the neighbouring line
+        /// the hardware fetches with it): slots are made one after another, and neighbouring
+        /// threads use neighbouring stripes.
+        let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+        init(_ value: Value) {
+            self.value = Mutex(value)
+        }
+    }
+
+    private let slots: [Slot]
+
+    public init(_ make: () -> Value) {
+        slots = (0..<ThreadStripe.count).map { _ in Slot(make()) }
+    }
+
+    public var indices: Range<Int> { slots.indices }
+
+    public func withLock<Result: Sendable>(at stripe: Int, _ body: (inout Value) -> Result) -> Result {
+        slots[stripe].value.withLock { value in body(&value) }
     }
 }

@@ -45,23 +45,17 @@ public final class HTTPMetrics: Sendable {
         }
     }
 
-    private final class Stripe: Sendable {
-        let tallies = Mutex<[Key: Tally]>([:])
-        let padding = ThreadStripe.padding
-    }
-
-    private let stripes: [Stripe]
+    private let tallies = ThreadStriped<[Key: Tally]> { [:] }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        stripes = (0..<ThreadStripe.count).map { _ in Stripe() }
     }
 
     func record(route: Route?, method: String, status: Int, duration: Duration) {
         let key = Key(route: route.map(ObjectIdentifier.init), method: method, status: status)
         var bucket = 0
         while bucket < Self.buckets.count && duration > Self.buckets[bucket] { bucket += 1 }
-        stripes[ThreadStripe.current].tallies.withLock { tallies in
+        tallies.withLock(at: ThreadStripe.current) { tallies in
             tallies[key, default: Tally(route: route)].add(bucket, duration)
         }
     }
@@ -84,8 +78,8 @@ public final class HTTPMetrics: Sendable {
         struct Requests: Hashable { let route: String, method: String, status: Int }
         var requests: [Requests: Int] = [:]
         var latency: [String: (inBucket: [Int], total: Duration)] = [:]
-        for stripe in stripes {
-            stripe.tallies.withLock { tallies in
+        for stripe in tallies.indices {
+            tallies.withLock(at: stripe) { tallies in
                 for (key, tally) in tallies {
                     let path = tally.route?.path ?? "unmatched"
                     requests[Requests(route: path, method: key.method, status: key.status), default: 0] += tally.inBucket.reduce(0, +)
