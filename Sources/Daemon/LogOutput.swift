@@ -61,13 +61,6 @@ struct StandardErrorLogHandler: LogHandler {
             line += "\n"
         }
     }
-
-    /// "2026-11-24T07:49:43.865Z": UTC with milliseconds, without Foundation's formatters.
-    static func timestamp() -> String {
-        var line = LogLine()
-        line.timestamp()
-        return String(decoding: line.bytes, as: UTF8.self)
-    }
 }
 
 enum LogSetup {
@@ -124,10 +117,6 @@ final class LogWriter: Sendable {
         }
         thread.name = "kreishausd-log"
         thread.start()
-    }
-
-    func write(_ line: String, immediately: Bool) {
-        append(immediately: immediately) { $0 += line }
     }
 
     /// Formats one line straight into the calling thread's buffer.

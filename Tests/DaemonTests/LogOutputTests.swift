@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func timestampsAreUTCWithMilliseconds() {
-        let stamp = StandardErrorLogHandler.timestamp()
+        var line = LogLine()
+        line.timestamp()
+        let stamp = String(decoding: line.take(), as: UTF8.self)
         #expect(stamp.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"#, options: .regularExpression) != nil)
     }
 
@@ -85,12 +87,12 @@ import Testing
         let writer = LogWriter(interval: nil) { bytes in received.withLock { $0.append(contentsOf: bytes) } }
         let done = DispatchSemaphore(value: 0)
         Thread {
-            writer.write("collected on another thread\n", immediately: false)
+            writer.append { $0 += "collected on another thread\n" }
             done.signal()
         }.start()
         done.wait()
         #expect(received.withLock { $0 }.isEmpty)
-        writer.write("warning\n", immediately: true)
+        writer.append(immediately: true) { $0 += "warning\n" }
         #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "collected on another thread\nwarning\n")
         writer.flush()
         #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "collected on another thread\nwarning\n")

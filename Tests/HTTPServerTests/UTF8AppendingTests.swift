@@ -1,4 +1,4 @@
-import HTTPServer
+@testable import HTTPServer
 import Testing
 
 @Suite struct UTF8AppendingTests {
@@ -33,5 +33,19 @@ import Testing
         var bytes: [UInt8] = [0x41]
         bytes.appendUTF8("ü\n")
         #expect(bytes == [0x41, 0xC3, 0xBC, 0x0A])
+    }
+}
+
+@Suite struct ByteWordTests {
+    @Test func everyByteInEveryLane() {
+        for lane in 0..<8 {
+            for byte in 0...255 {
+                var word: UInt64 = 0x6161_6161_6161_6161  // "aaaaaaaa"
+                word &= ~(UInt64(0xFF) << (8 * lane))
+                word |= UInt64(byte) << (8 * lane)
+                #expect((ByteWord.below(word, 0x20) != 0) == (byte < 0x20), "\(byte) in lane \(lane)")
+                #expect((ByteWord.equal(word, 0x7F) != 0) == (byte == 0x7F), "\(byte) in lane \(lane)")
+            }
+        }
     }
 }

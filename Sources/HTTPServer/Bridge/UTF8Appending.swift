@@ -34,15 +34,11 @@ extension Array where Element == UInt8 {
     }
 
     private static func containsControl(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         if let base = utf8.baseAddress {
             while index + 8 <= utf8.count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                // A byte below 0x20, or a byte equal to 0x7F (exact for whether, not where).
-                let below = (word &- ones &* 0x20) & ~word & highs
-                let delete = word ^ (ones &* 0x7F)
-                if (below | ((delete &- ones) & ~delete & highs)) != 0 { return true }
+                if (ByteWord.below(word, 0x20) | ByteWord.equal(word, 0x7F)) != 0 { return true }
                 index += 8
             }
         }
