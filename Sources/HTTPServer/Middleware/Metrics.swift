@@ -18,8 +18,11 @@ public final class HTTPMetrics: Sendable {
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
-    private static let bucketLabels = ["0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
-                                       "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "+Inf"]
+    /// The buckets' "le" labels: their bounds in seconds, then +Inf.
+    private static let bucketLabels = buckets.map { bound in
+        let (seconds, attoseconds) = bound.components
+        return String(Double(seconds) + Double(attoseconds) / 1e18)
+    } + ["+Inf"]
 
     private static var connections: MetricNameDescriptor {
         MetricNameDescriptor(metricName: "http_open", unitName: "connections", helpText: "Open client connections")
