@@ -32,7 +32,7 @@ public struct AuthMiddleware: Middleware {
         if let authorization = request.headerFields[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                principal = try auth.principal(forToken: String(parts[1].trimmingHTTPWhitespace()))
+                principal = try auth.principal(forToken: String(parts[1].trimmingSpacesAndTabs()))
             } else {
                 principal = nil
             }

@@ -29,7 +29,7 @@ public enum AnswerMarkdown {
         }
 
         for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = trimmed(rawLine)
+            let line = String(rawLine.trimmingSpacesAndTabs())
             if line.isEmpty {
                 flushParagraph()
                 flushList()
@@ -118,19 +118,11 @@ public enum AnswerMarkdown {
         let afterText = text[text.index(after: closeText)...]
         guard afterText.first == "(", let closeTarget = afterText.firstIndex(of: ")") else { return nil }
         let label = String(text[text.index(after: text.startIndex)..<closeText])
-        let target = trimmed(afterText[afterText.index(after: afterText.startIndex)..<closeTarget])
+        let target = String(afterText[afterText.index(after: afterText.startIndex)..<closeTarget].trimmingSpacesAndTabs())
         guard isAllowed(target), !label.isEmpty else { return nil }
         return (label, target, afterText[afterText.index(after: closeTarget)...])
     }
 
-    /// Without leading and trailing spaces and tabs (Swift-native: Foundation's trimming
-    /// bridges through NSString on Linux).
-    private static func trimmed(_ text: Substring) -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isBlank($0) }) else { return "" }
-        let last = text.lastIndex(where: { !isBlank($0) })!
-        return String(text[first...last])
-    }
 
     static func isAllowed(_ target: String) -> Bool {
         // No whitespace, control character or backslash anywhere: browsers drop tabs and

@@ -17,12 +17,12 @@ import Testing
     }
 
     @Test func httpWhitespaceIsSpacesAndTabsOnly() {
-        #expect(" \t a b \t ".trimmingHTTPWhitespace() == "a b")
-        #expect("\u{a0}x\u{a0}".trimmingHTTPWhitespace() == "\u{a0}x\u{a0}")
-        #expect("   ".trimmingHTTPWhitespace() == "")
-        #expect("".trimmingHTTPWhitespace() == "")
-        #expect("ü ".trimmingHTTPWhitespace() == "ü")
+        #expect(" \t a b \t ".trimmingSpacesAndTabs() == "a b")
+        #expect("\u{a0}x\u{a0}".trimmingSpacesAndTabs() == "\u{a0}x\u{a0}")
+        #expect("   ".trimmingSpacesAndTabs() == "")
+        #expect("".trimmingSpacesAndTabs() == "")
+        #expect("ü ".trimmingSpacesAndTabs() == "ü")
         let sub = "[ x ]".dropFirst().dropLast()
-        #expect(sub.trimmingHTTPWhitespace() == "x")
+        #expect(sub.trimmingSpacesAndTabs() == "x")
     }
 }

@@ -11,7 +11,7 @@ struct MultipartParser {
 
     static func boundary(from contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0.trimmingHTTPWhitespace()) }
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0.trimmingSpacesAndTabs()) }
             guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
             var value = pair[1]
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
@@ -60,8 +60,8 @@ struct MultipartParser {
         var contentType = "application/octet-stream"
         for line in headerText.split(separator: "\r\n") {
             guard let colon = line.firstIndex(of: ":") else { throw malformed("eine Kopfzeile hat keinen Doppelpunkt") }
-            let name = line[..<colon].trimmingHTTPWhitespace().lowercased()
-            let value = String(line[line.index(after: colon)...].trimmingHTTPWhitespace())
+            let name = line[..<colon].trimmingSpacesAndTabs().lowercased()
+            let value = String(line[line.index(after: colon)...].trimmingSpacesAndTabs())
             if name == "content-disposition" { disposition = value }
             if name == "content-type" { contentType = value }
         }
@@ -97,7 +97,7 @@ struct MultipartParser {
         while let semicolon = rest.firstIndex(of: ";") {
             rest = rest[rest.index(after: semicolon)...].drop { $0 == " " }
             guard let equals = rest.firstIndex(of: "=") else { break }
-            let key = rest[..<equals].trimmingHTTPWhitespace().lowercased()
+            let key = rest[..<equals].trimmingSpacesAndTabs().lowercased()
             rest = rest[rest.index(after: equals)...]
             var value = ""
             if rest.first == "\"" {
@@ -112,7 +112,7 @@ struct MultipartParser {
                 }
             } else {
                 let end = rest.firstIndex(of: ";") ?? rest.endIndex
-                value = String(rest[..<end].trimmingHTTPWhitespace())
+                value = String(rest[..<end].trimmingSpacesAndTabs())
                 rest = rest[end...]
             }
             result[key] = value

@@ -37,7 +37,7 @@ public struct StaticAsset: Sendable {
             fields[.eTag] = "\"\(asset.etag)\""
             fields[.cacheControl] = request.query["v"] == asset.etag ? "public, max-age=31536000, immutable" : "no-cache"
             if let match = request.headerFields[.ifNoneMatch],
-               match.split(separator: ",").contains(where: { $0.trimmingHTTPWhitespace() == "\"\(asset.etag)\"" || $0.trimmingHTTPWhitespace() == "*" }) {
+               match.split(separator: ",").contains(where: { $0.trimmingSpacesAndTabs() == "\"\(asset.etag)\"" || $0.trimmingSpacesAndTabs() == "*" }) {
                 return Response(status: .notModified, headerFields: fields)
             }
             fields[.contentType] = asset.contentType
