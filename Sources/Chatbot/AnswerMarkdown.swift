@@ -58,20 +58,20 @@ public enum AnswerMarkdown {
 
     /// The text without markup, e.g. for a screen-reader summary or a plain-text channel.
     public static func plainText(_ markdown: String) -> String {
-        var text = ""
-        var rest = Substring(markdown)
-        while let open = rest.firstIndex(of: "[") {
-            text += rest[..<open]
-            if let link = link(at: rest[open...]) {
-                text += link.text
-                rest = link.rest
+        let bytes = Array(markdown.utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
+        var position = 0
+        while position < bytes.count {
+            if bytes[position] == UInt8(ascii: "["), let link = link(in: bytes, at: position) {
+                text += bytes[link.label]
+                position = link.end
             } else {
-                text += "["
-                rest = rest[rest.index(after: open)...]
+                text.append(bytes[position])
+                position += 1
             }
         }
-        text += rest
-        return text.replacingOccurrences(of: "**", with: "")
+        return String(decoding: text, as: UTF8.self).replacingOccurrences(of: "**", with: "")
     }
 
     private static func listItem(_ line: String) -> (ordered: Bool, text: String)? {
@@ -83,46 +83,76 @@ public enum AnswerMarkdown {
         return nil
     }
 
+    /// Bold, italic, links and backslash escapes of one line, on its UTF-8 bytes (by
+    /// Characters this cost some thousand instructions a character, and composed paragraphs
+    /// are rendered while a citizen waits).
     private static func inline(_ text: String) -> String {
-        var output = ""
-        var rest = Substring(text)
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 32)
+        var position = 0
         var bold = false, italic = false
-        while let character = rest.first {
-            if character == "\\", rest.count > 1 {
-                output += HTMLEscaping.escape(String(rest.dropFirst().first!))
-                rest = rest.dropFirst(2)
-            } else if rest.hasPrefix("**") {
-                output += bold ? "</strong>" : "<strong>"
+        while position < bytes.count {
+            let byte = bytes[position]
+            let next = position + 1
+            if byte == UInt8(ascii: "\\"), next < bytes.count {
+                let end = next + scalarLength(bytes[next])
+                HTMLEscaping.append(bytes[next..<min(end, bytes.count)], to: &output)
+                position = end
+            } else if byte == UInt8(ascii: "*"), next < bytes.count, bytes[next] == UInt8(ascii: "*") {
+                output.append(contentsOf: (bold ? "</strong>" : "<strong>").utf8)
                 bold.toggle()
-                rest = rest.dropFirst(2)
-            } else if character == "*", italic || rest.dropFirst().first.map({ !$0.isWhitespace }) == true {
-                output += italic ? "</em>" : "<em>"
+                position += 2
+            } else if byte == UInt8(ascii: "*"), italic || (next < bytes.count && !startsWithWhitespace(bytes[next...])) {
+                output.append(contentsOf: (italic ? "</em>" : "<em>").utf8)
                 italic.toggle()
-                rest = rest.dropFirst()
-            } else if character == "[", let link = link(at: rest) {
-                output += "<a href=\"\(HTMLEscaping.escape(link.target))\">\(HTMLEscaping.escape(link.text))</a>"
-                rest = link.rest
+                position += 1
+            } else if byte == UInt8(ascii: "["), let link = link(in: bytes, at: position) {
+                output.append(contentsOf: "<a href=\"".utf8)
+                HTMLEscaping.append(link.target.utf8, to: &output)
+                output.append(contentsOf: "\">".utf8)
+                HTMLEscaping.append(bytes[link.label], to: &output)
+                output.append(contentsOf: "</a>".utf8)
+                position = link.end
             } else {
-                output += HTMLEscaping.escape(String(character))
-                rest = rest.dropFirst()
+                HTMLEscaping.append(CollectionOfOne(byte), to: &output)
+                position += 1
             }
         }
-        if italic { output += "</em>" }
-        if bold { output += "</strong>" }
-        return output
+        if italic { output.append(contentsOf: "</em>".utf8) }
+        if bold { output.append(contentsOf: "</strong>".utf8) }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// `[text](target)` at the start of `text`, with an allowed target.
-    private static func link(at text: Substring) -> (text: String, target: String, rest: Substring)? {
-        guard text.first == "[", let closeText = text.firstIndex(of: "]") else { return nil }
-        let afterText = text[text.index(after: closeText)...]
-        guard afterText.first == "(", let closeTarget = afterText.firstIndex(of: ")") else { return nil }
-        let label = String(text[text.index(after: text.startIndex)..<closeText])
-        let target = String(afterText[afterText.index(after: afterText.startIndex)..<closeTarget].trimmingSpacesAndTabs())
-        guard isAllowed(target), !label.isEmpty else { return nil }
-        return (label, target, afterText[afterText.index(after: closeTarget)...])
+    /// The length of the UTF-8 sequence a lead byte starts (1 for a stray continuation byte).
+    private static func scalarLength(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: 4
+        case 0xE0...: 3
+        case 0xC0...: 2
+        default: 1
+        }
     }
 
+    private static func startsWithWhitespace(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let first = bytes.first else { return false }
+        if first < 0x80 { return first == 0x20 || (0x09...0x0D).contains(first) }
+        let scalar = String(decoding: bytes.prefix(scalarLength(first)), as: UTF8.self).unicodeScalars.first
+        return scalar?.properties.isWhitespace ?? false
+    }
+
+    /// `[text](target)` at `start`, with an allowed target: the label's byte range, the
+    /// target, and where the link ends.
+    private static func link(in bytes: [UInt8], at start: Int) -> (label: Range<Int>, target: String, end: Int)? {
+        guard bytes[start] == UInt8(ascii: "["),
+              let closeText = bytes[start...].firstIndex(of: UInt8(ascii: "]")),
+              closeText + 1 < bytes.count, bytes[closeText + 1] == UInt8(ascii: "("),
+              let closeTarget = bytes[(closeText + 1)...].firstIndex(of: UInt8(ascii: ")")) else { return nil }
+        let label = (start + 1)..<closeText
+        let target = String(decoding: bytes[(closeText + 2)..<closeTarget], as: UTF8.self).trimmingSpacesAndTabs()
+        guard isAllowed(String(target)), !label.isEmpty else { return nil }
+        return (label, String(target), closeTarget + 1)
+    }
 
     static func isAllowed(_ target: String) -> Bool {
         // No whitespace, control character or backslash anywhere: browsers drop tabs and

@@ -88,6 +88,9 @@ public struct ChatRoutes: Sendable {
         return Response(status: .noContent)
     }
 
+    /// Unreserved characters (RFC 3986): all a query value may carry unencoded.
+    private static let queryValueCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     /// The public listener's start page: the widget, plus a form that works without JavaScript.
     private func demoPage(_ request: Request) throws -> Response {
         var context: [String: Any] = ["widget": ChatWidget.script.url]
@@ -95,7 +98,11 @@ public struct ChatRoutes: Sendable {
             context["question"] = question
             do {
                 let reply = try service.reply(to: ChatRequest(message: question, language: request.query["sprache"]))
-                let options = (reply.options + reply.suggestions).map { ["title": $0.title] }
+                // The title as a query value: percent-encoded, so "&" or "#" in a title stays in it.
+                let options = (reply.options + reply.suggestions).map { option in
+                    ["title": option.title,
+                     "href": "/?frage=" + (option.title.addingPercentEncoding(withAllowedCharacters: Self.queryValueCharacters) ?? "")]
+                }
                 context["reply"] = ["html": reply.html, "options": options, "hasOptions": !options.isEmpty] as [String: Any]
             } catch let error as ChatInputError {
                 context["failure"] = error.message

@@ -111,6 +111,19 @@ public final class ChatService: Sendable {
         var noAnswer: Part
         var contact: Part
         var contactBlock: Part?
+        /// The usual fallback (no answer, the contact, no articles) composed at start, with
+        /// its JSON: escaping its kilobyte on every reply was a tenth of an unanswered question.
+        var usualFallback: Part
+
+        init(noAnswer: Part, contact: Part, contactBlock: Part?) {
+            self.noAnswer = noAnswer
+            self.contact = contact
+            self.contactBlock = contactBlock
+            let parts = [noAnswer, contact] + (contactBlock.map { [$0] } ?? [])
+            let markdown = ChatService.joined(parts.map(\.markdown))
+            let html = parts.map { $0.html ?? AnswerMarkdown.html($0.markdown) }.joined()
+            usualFallback = Part(markdown, html: html, json: PartJSON(markdown: markdown, html: html))
+        }
     }
 
     /// A paragraph of a reply: its Markdown and, when known in advance, its HTML.
@@ -161,7 +174,12 @@ public final class ChatService: Sendable {
     /// Looking answers up by their text cost a Unicode-normalising hash of the whole answer.
     private func compose(_ parts: [Part]) -> (markdown: String, html: String, json: PartJSON?) {
         if parts.count == 1 { return (parts[0].markdown, parts[0].html ?? html(parts[0].markdown), parts[0].html == nil ? nil : parts[0].json) }
-        return (parts.map(\.markdown).joined(separator: "\n\n"), parts.map { $0.html ?? html($0.markdown) }.joined(), nil)
+        return (Self.joined(parts.map(\.markdown)), parts.map { $0.html ?? html($0.markdown) }.joined(), nil)
+    }
+
+    /// Markdown paragraphs as one text.
+    private static func joined(_ paragraphs: [String]) -> String {
+        paragraphs.joined(separator: "\n\n")
     }
 
     /// `AnswerMarkdown.html` of a composed paragraph, remembered.
@@ -291,7 +309,7 @@ public final class ChatService: Sendable {
         case .fallback:
             break
         }
-        return (fallback(fixed[language]!.noAnswer, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
+        return (fallback(nil, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
     }
 
     private func option(_ intent: Intent, _ language: ChatLanguage) -> ChatReply.Option {
@@ -307,21 +325,28 @@ public final class ChatService: Sendable {
         return reply
     }
 
-    private func fallback(_ opening: Part, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
+    /// `opening` nil: the bot's usual "no reliable answer".
+    private func fallback(_ opening: Part?, match: IntentMatch, message: String, language: ChatLanguage, index: IntentIndex,
                           searchArticles: Bool) -> ChatReply {
         let texts = Texts(language)
         let fixedParts = fixed[language]!
-        var parts = [opening]
         var articles: [KnowledgeArticle] = []
         if searchArticles, let knowledge, match.contentWords > 0 {
             articles = knowledge.searchPublicArticles(message, limit: 3)
+        }
+        let composed: (markdown: String, html: String, json: PartJSON?)
+        if opening == nil && articles.isEmpty {
+            let usual = fixedParts.usualFallback
+            composed = (usual.markdown, usual.html!, usual.json)
+        } else {
+            var parts = [opening ?? fixedParts.noAnswer]
             if !articles.isEmpty {
                 parts.append(Part(texts.articlesIntro + "\n" + articles.map { "- [\($0.title)](\($0.url))" }.joined(separator: "\n")))
             }
+            parts.append(fixedParts.contact)
+            if let block = fixedParts.contactBlock { parts.append(block) }
+            composed = compose(parts)
         }
-        parts.append(fixedParts.contact)
-        if let block = fixedParts.contactBlock { parts.append(block) }
-        let (text, html, _) = compose(parts)
         // Candidates that were not good enough to answer, offered as suggestions when the
         // question was at least partly understood.
         var suggestions: [ChatReply.Option] = []
@@ -331,8 +356,10 @@ public final class ChatService: Sendable {
         if let human = index.intent("mitarbeiter"), !suggestions.contains(where: { $0.intent == human.id }) {
             suggestions.append(option(human, language))
         }
-        return ChatReply(kind: "fallback", intent: nil, confidence: match.confidence, answer: text, html: html,
-                         options: [], suggestions: suggestions, articles: articles, session: "", id: "", language: language.rawValue)
+        var reply = ChatReply(kind: "fallback", intent: nil, confidence: match.confidence, answer: composed.markdown, html: composed.html,
+                              options: [], suggestions: suggestions, articles: articles, session: "", id: "", language: language.rawValue)
+        reply.prepared = composed.json
+        return reply
     }
 
     /// The bot's own sentences, German and English.

@@ -21,7 +21,7 @@ enum ChatTemplates {
     <section class="answer" aria-labelledby="antwort-titel" role="status">
       <h2 id="antwort-titel">Antwort</h2>
       {{{html}}}
-      {{#hasOptions}}<p>Passende Themen:</p><ul>{{#options}}<li><a href="/?frage={{title}}">{{title}}</a></li>{{/options}}</ul>{{/hasOptions}}
+      {{#hasOptions}}<p>Passende Themen:</p><ul>{{#options}}<li><a href="{{href}}">{{title}}</a></li>{{/options}}</ul>{{/hasOptions}}
     </section>
     {{/reply}}
     <script src="{{widget}}" defer data-open="true"></script>

@@ -2,6 +2,7 @@ import CSystem
 import Foundation
 import HTTPServer
 import Synchronization
+import TextAnalysis
 
 /// What the bot remembers of a conversation: the topic of its last answer, so that "Und was
 /// kostet das?" can refer to it. Keyed by a random session id the widget keeps in memory;
@@ -22,14 +23,15 @@ final class Conversations: Sendable {
     /// when it is a time-to-live old (or holds half the capacity) the older generation is
     /// dropped whole. Expiry stays exact (every read checks the age); nothing walks or frees
     /// thousands of entries under the lock (a sweep under the lock stalled every request).
+    /// Keyed by the ids' bytes (`UTF8Key`: String keys hash through Unicode normalisation).
     private struct Generations<Value> {
-        var current: [String: Value] = [:]
-        var previous: [String: Value] = [:]
+        var current: [UTF8Key: Value] = [:]
+        var previous: [UTF8Key: Value] = [:]
 
-        subscript(key: String) -> Value? { current[key] ?? previous[key] }
+        subscript(key: UTF8Key) -> Value? { current[key] ?? previous[key] }
 
         /// Starts a new generation; returns the dropped one, to be freed outside the lock.
-        mutating func rotate() -> [String: Value] {
+        mutating func rotate() -> [UTF8Key: Value] {
             let dropped = previous
             previous = current
             // Sized like the last one: growing from empty rehashes under the lock.
@@ -57,7 +59,7 @@ final class Conversations: Sendable {
 
     func state(_ session: String, now: ContinuousClock.Instant = .now) -> State? {
         storage.withLock { storage in
-            guard let state = storage.states[session], now - state.lastSeen < timeToLive else { return nil }
+            guard let state = storage.states[UTF8Key(session)], now - state.lastSeen < timeToLive else { return nil }
             return state
         }
     }
@@ -66,10 +68,15 @@ final class Conversations: Sendable {
     /// state to carry over).
     func update(_ session: String, lastIntent: String?, known: Bool = true, answer: (id: String, value: GivenAnswer),
                 now: ContinuousClock.Instant = .now) {
-        let dropped = storage.withLock { storage -> ([String: State], [String: GivenAnswer])? in
+        let session = UTF8Key(session), answerID = UTF8Key(answer.id)
+        let dropped = storage.withLock { storage -> ([UTF8Key: State], [UTF8Key: GivenAnswer])? in
             let earlier = known ? storage.states[session].flatMap { now - $0.lastSeen < timeToLive ? $0 : nil } : nil
-            storage.states.current[session] = State(lastIntent: lastIntent ?? earlier?.lastIntent, lastSeen: now)
-            storage.answers.current[answer.id] = answer.value
+            // Only a topic is worth keeping: a conversation without one (a first question
+            // that got a fallback) reads the same with no entry, and costs none.
+            if let topic = lastIntent ?? earlier?.lastIntent {
+                storage.states.current[session] = State(lastIntent: topic, lastSeen: now)
+            }
+            storage.answers.current[answerID] = answer.value
             guard now - storage.rotatedAt >= timeToLive || storage.states.current.count >= capacity / 2
                 || storage.answers.current.count >= capacity / 2 else { return nil }
             storage.rotatedAt = now
@@ -80,7 +87,7 @@ final class Conversations: Sendable {
 
     func answer(_ id: String, now: ContinuousClock.Instant = .now) -> GivenAnswer? {
         storage.withLock { storage in
-            guard let answer = storage.answers[id], now - answer.at < timeToLive else { return nil }
+            guard let answer = storage.answers[UTF8Key(id)], now - answer.at < timeToLive else { return nil }
             return answer
         }
     }

@@ -23,6 +23,8 @@ enum Features {
         features.keys.reserveCapacity(text.terms.count * 16)
         features.weights.reserveCapacity(text.terms.count * 16)
         var previous: String?
+        var bytes: [UInt8] = []  // "<stem>", reused for every term
+        bytes.reserveCapacity(32)
         for term in text.terms {
             let weight: Float
             switch term.kind {
@@ -38,10 +40,13 @@ enum Features {
                 previous = term.stem
             }
             guard term.kind != .stopword, term.kind != .other else { continue }
-            let bytes = [UInt8(ascii: "<")] + Array(term.stem.utf8) + [UInt8(ascii: ">")]
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(UInt8(ascii: "<"))
+            bytes.append(contentsOf: term.stem.utf8)
+            bytes.append(UInt8(ascii: ">"))
             for size in gramSizes where bytes.count >= size {
                 for start in 0...(bytes.count - size) {
-                    features.add(hash(tag: UInt8(size), bytes[start..<start + size]), 0.25 * weight)
+                    features.add(hash(tag: UInt8(size), bytes, start..<start + size), 0.25 * weight)
                 }
             }
         }
@@ -65,9 +70,9 @@ enum Features {
         return value
     }
 
-    private static func hash(tag: UInt8, _ bytes: ArraySlice<UInt8>) -> UInt64 {
+    private static func hash(tag: UInt8, _ bytes: [UInt8], _ range: Range<Int>) -> UInt64 {
         var value = mix(0xcbf2_9ce4_8422_2325, tag)
-        for byte in bytes { value = mix(value, byte) }
+        for index in range { value = mix(value, bytes[index]) }
         return value
     }
 

@@ -214,16 +214,16 @@ public final class IntentIndex: Sendable {
     static func support(of owner: Int, in analyzed: AnalyzedText, model: LinearModel,
                         neutral: Range<Int>) -> (share: Double, against: [String]) {
         let common = max(4, model.classCount / 10)
-        var known = Set<String>(), supporting = Set<String>()
+        // A question has a handful of words: arrays, not sets of strings.
+        var known: [String] = [], supporting: [String] = []
         var against: [String] = []
         for term in analyzed.terms where term.kind != .stopword && term.kind != .other && term.kind != .unknown {
-            let key = Features.unigramKey(term.stem)
-            guard let weight = model.weight(of: key, forClass: owner), let frequency = model.classFrequency(of: key) else { continue }
-            if weight > 0 || neutral.contains(where: { (model.weight(of: key, forClass: $0) ?? 0) > 0 }) {
-                known.insert(term.source)
-                supporting.insert(term.source)
-            } else if frequency < common {
-                known.insert(term.source)
+            guard let feature = model.featureID(of: Features.unigramKey(term.stem)) else { continue }
+            if model.weight(ofFeature: feature, forClass: owner) > 0 || model.hasPositiveWeight(ofFeature: feature, forAnyOf: neutral) {
+                if !known.contains(term.source) { known.append(term.source) }
+                if !supporting.contains(term.source) { supporting.append(term.source) }
+            } else if model.classFrequency(ofFeature: feature) < common {
+                if !known.contains(term.source) { known.append(term.source) }
                 against.append(term.stem)
             }
         }
@@ -237,9 +237,9 @@ public final class IntentIndex: Sendable {
         let topics = index.intentCount..<index.labels.count
         return analyzed.terms.contains { term in
             guard term.kind != .stopword, term.kind != .other, term.kind != .unknown else { return false }
-            let key = Features.unigramKey(term.stem)
-            guard let weight = index.model.weight(of: key, forClass: owner), weight > 0 else { return false }
-            return !topics.contains { (index.model.weight(of: key, forClass: $0) ?? 0) > 0 }
+            guard let feature = index.model.featureID(of: Features.unigramKey(term.stem)),
+                  index.model.weight(ofFeature: feature, forClass: owner) > 0 else { return false }
+            return !index.model.hasPositiveWeight(ofFeature: feature, forAnyOf: topics)
         }
     }
 

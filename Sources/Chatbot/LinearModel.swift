@@ -257,19 +257,37 @@ struct LinearModel: Sendable {
         return vector
     }
 
-    /// The weight of a feature for one class: nil when the model does not know the feature,
-    /// 0 when the class has no weight for it.
-    func weight(of key: UInt64, forClass owner: Int) -> Float? {
-        guard let id = featureIDs[key] else { return nil }
-        let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
-        return Self.find(Int32(owner), in: classes, range).map { weights[$0] } ?? 0
+    /// A feature's id, nil when the model does not know the feature.
+    func featureID(of key: UInt64) -> Int32? { featureIDs[key] }
+
+    /// The weight of a feature for one class (0 when the class has no weight for it).
+    func weight(ofFeature id: Int32, forClass owner: Int) -> Float {
+        Self.find(Int32(owner), in: classes, postings(id)).map { weights[$0] } ?? 0
     }
 
-    /// How many classes have a weight for a feature (the classes whose examples contain it):
-    /// nil when the model does not know the feature.
-    func classFrequency(of key: UInt64) -> Int? {
-        guard let id = featureIDs[key] else { return nil }
-        return Int(offsets[Int(id) + 1] - offsets[Int(id)])
+    /// Whether one of `owners` has a positive weight for a feature (postings are sorted by
+    /// class: one search for the first, then a scan).
+    func hasPositiveWeight(ofFeature id: Int32, forAnyOf owners: Range<Int>) -> Bool {
+        let range = postings(id)
+        var low = range.lowerBound, high = range.upperBound
+        while low < high {
+            let middle = (low + high) >> 1
+            if Int(classes[middle]) < owners.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        while low < range.upperBound && Int(classes[low]) < owners.upperBound {
+            if weights[low] > 0 { return true }
+            low += 1
+        }
+        return false
+    }
+
+    /// How many classes have a weight for a feature (the classes whose examples contain it).
+    func classFrequency(ofFeature id: Int32) -> Int {
+        postings(id).count
+    }
+
+    private func postings(_ id: Int32) -> Range<Int> {
+        Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
     }
 
     /// Scores of every class for `vector` (0 for classes sharing no feature with it).

@@ -35,9 +35,17 @@ public struct Analyzer: Sendable {
 
     /// Folded word tokens, before stemming.
     public func tokens(_ text: String) -> [String] {
-        let folded = ICUBridge.foldWithoutMarks(text) ?? text.lowercased()
-        let words = ICUBridge.words(folded) ?? folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        return language == .german ? words.map(GermanSpelling.normalize) : words
+        guard let (units, bounds) = ICUBridge.foldedWords(text) else {
+            let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+            return language == .german ? words.map(GermanSpelling.normalize) : words
+        }
+        var words: [String] = []
+        words.reserveCapacity(bounds.count / 2)
+        for pair in stride(from: 0, to: bounds.count, by: 2) {
+            let word = units[Int(bounds[pair])..<Int(bounds[pair + 1])]
+            words.append(language == .german ? GermanSpelling.normalize(word) : ICUBridge.makeString(word))
+        }
+        return words
     }
 
     /// Stemmed terms: what indexes store and queries are compared by.

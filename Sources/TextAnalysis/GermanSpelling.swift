@@ -4,28 +4,52 @@
 /// after "q" ("quelle") and in "eu"/"au"/"ie"-like runs ("feuer", "steuer" keep their e).
 enum GermanSpelling {
     static func normalize(_ word: String) -> String {
-        enum State { case other, vowel, umlautCandidate }
-        var state = State.other
+        var reader = Reader()
         var result = String.UnicodeScalarView()
-        for scalar in word.unicodeScalars {
+        for scalar in word.unicodeScalars where reader.keeps(scalar.value) {
+            result.append(scalar)
+        }
+        return String(result)
+    }
+
+    /// A folded word in UTF-16, normalised: ASCII words (nearly all, once folded) go to UTF-8
+    /// directly, without a String in between.
+    static func normalize(_ units: ArraySlice<UInt16>) -> String {
+        guard units.allSatisfy({ $0 < 0x80 }) else { return normalize(String(decoding: units, as: UTF16.self)) }
+        return String(unsafeUninitializedCapacity: units.count) { buffer in
+            var reader = Reader()
+            var count = 0
+            for unit in units where reader.keeps(UInt32(unit)) {
+                buffer[count] = UInt8(truncatingIfNeeded: unit)
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// The rule, one scalar at a time: whether the scalar stays.
+    private struct Reader {
+        private enum State { case other, vowel, umlautCandidate }
+        private var state = State.other
+
+        mutating func keeps(_ scalar: UInt32) -> Bool {
             switch scalar {
-            case "a", "o":
+            case 0x61, 0x6F:  // a, o
                 state = .umlautCandidate
-            case "u":
+            case 0x75:  // u
                 state = state == .other ? .umlautCandidate : .vowel
-            case "e":
+            case 0x65:  // e
                 if state == .umlautCandidate {
                     state = .vowel
-                    continue  // "ae", "oe", "ue" spell an umlaut: drop the e
+                    return false  // "ae", "oe", "ue" spell an umlaut: drop the e
                 }
                 state = .vowel
-            case "i", "q", "y":
+            case 0x69, 0x71, 0x79:  // i, q, y
                 state = .vowel
             default:
                 state = .other
             }
-            result.append(scalar)
+            return true
         }
-        return String(result)
     }
 }

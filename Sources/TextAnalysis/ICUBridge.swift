@@ -7,43 +7,50 @@ enum ICUBridge {
         transform(text, with: kh_icu_nfkc_casefold)
     }
 
-    /// Case-folded with diacritics removed, or nil when ICU reports an error.
-    static func foldWithoutMarks(_ text: String) -> String? {
-        transform(text, with: kh_icu_fold_without_marks)
-    }
-
     /// Runs a shim function with ICU's convention (returns the length written, or the length
     /// needed when the buffer is too small, or -1), growing the buffer once if needed.
     private static func transform(
         _ text: String, with function: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32
     ) -> String? {
+        transformedUnits(text, with: function).map { makeString($0[...]) }
+    }
+
+    private static func transformedUnits(
+        _ text: String, with function: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32
+    ) -> [UInt16]? {
         let source = Array(text.utf16)
-        if source.isEmpty { return "" }
+        if source.isEmpty { return [] }
         var capacity = Int32(source.count * 2 + 16)
         while true {
             var destination = [UInt16](repeating: 0, count: Int(capacity))
             let written = function(source, Int32(source.count), &destination, capacity)
             if written < 0 { return nil }
-            if written <= capacity { return makeString(destination[0..<Int(written)]) }
+            if written <= capacity {
+                destination.removeSubrange(Int(written)...)
+                return destination
+            }
             capacity = written
         }
     }
 
-    /// The words and numbers of `text` by ICU's word break rules (no spaces, no punctuation).
-    static func words(_ text: String) -> [String]? {
-        let units = Array(text.utf16)
-        if units.isEmpty { return [] }
-        var bounds = [Int32](repeating: 0, count: units.count * 2)
-        let written = kh_icu_word_bounds(units, Int32(units.count), &bounds, Int32(bounds.count))
+    /// The text case-folded with diacritics removed (NFKC, full case folding, marks dropped),
+    /// as UTF-16, with the words and numbers ICU's word break rules find in it (no spaces, no
+    /// punctuation) as pairs of offsets into it; nil when ICU reports an error. One
+    /// conversion to UTF-16 for both steps: going through a String in between was a tenth of
+    /// a question's analysis.
+    static func foldedWords(_ text: String) -> (units: [UInt16], bounds: [Int32])? {
+        guard let folded = transformedUnits(text, with: kh_icu_fold_without_marks) else { return nil }
+        if folded.isEmpty { return ([], []) }
+        var bounds = [Int32](repeating: 0, count: folded.count * 2)
+        let written = kh_icu_word_bounds(folded, Int32(folded.count), &bounds, Int32(bounds.count))
         if written < 0 { return nil }
-        return stride(from: 0, to: Int(written), by: 2).map { index in
-            makeString(units[Int(bounds[index])..<Int(bounds[index + 1])])
-        }
+        bounds.removeSubrange(Int(written)...)
+        return (folded, bounds)
     }
 
     /// UTF-16 to String; ASCII (most folded German and English text) through the fast UTF-8
     /// path, which profiles showed matters when whole corpora are analysed.
-    private static func makeString(_ units: ArraySlice<UInt16>) -> String {
+    static func makeString(_ units: ArraySlice<UInt16>) -> String {
         if units.allSatisfy({ $0 < 0x80 }) {
             return String(unsafeUninitializedCapacity: units.count) { buffer in
                 for (offset, unit) in units.enumerated() { buffer[offset] = UInt8(truncatingIfNeeded: unit) }

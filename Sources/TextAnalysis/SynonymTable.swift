@@ -14,7 +14,14 @@ import Foundation
 public struct SynonymTable: Sendable, Equatable {
     /// Variant token sequence -> canonical tokens.
     private var replacements: [[String]: [String]] = [:]
-    private var longestVariant = 0
+    /// The variants by their first token, longest first: a question's token is looked up
+    /// once, instead of one array built and hashed per position and length.
+    private var variantsByFirstToken: [String: [Variant]] = [:]
+
+    private struct Variant: Sendable, Equatable {
+        var tokens: [String]
+        var canonical: [String]
+    }
 
     public init() {}
 
@@ -44,7 +51,16 @@ public struct SynonymTable: Sendable, Equatable {
                 }
                 origin[variant] = lineNumber
                 table.replacements[variant] = canonical
-                table.longestVariant = max(table.longestVariant, variant.count)
+            }
+        }
+        for (variant, canonical) in table.replacements {
+            table.variantsByFirstToken[variant[0], default: []].append(Variant(tokens: variant, canonical: canonical))
+        }
+        for first in table.variantsByFirstToken.keys {
+            // Longest first (the longest match wins); equal lengths in a fixed order, so that
+            // equal tables compare equal.
+            table.variantsByFirstToken[first]!.sort {
+                $0.tokens.count != $1.tokens.count ? $0.tokens.count > $1.tokens.count : $0.tokens.lexicographicallyPrecedes($1.tokens)
             }
         }
         return table
@@ -57,12 +73,11 @@ public struct SynonymTable: Sendable, Equatable {
         result.reserveCapacity(tokens.count)
         var index = 0
         outer: while index < tokens.count {
-            for length in stride(from: min(longestVariant, tokens.count - index), through: 1, by: -1) {
-                if let canonical = replacements[Array(tokens[index..<index + length])] {
-                    result += canonical
-                    index += length
-                    continue outer
-                }
+            for variant in variantsByFirstToken[tokens[index]] ?? [] where index + variant.tokens.count <= tokens.count
+                && tokens[index..<index + variant.tokens.count].elementsEqual(variant.tokens) {
+                result += variant.canonical
+                index += variant.tokens.count
+                continue outer
             }
             result.append(tokens[index])
             index += 1

@@ -205,10 +205,19 @@ public struct AnalyzedText: Sendable, Equatable {
     /// over the content words; mean 0 when there are none. `coverage` is this with
     /// `Kind.understood`.
     public static func perContentWord(_ terms: [AnalyzedTerm], _ value: (AnalyzedTerm) -> Double) -> (words: Int, mean: Double) {
-        var bySource: [String: Double] = [:]
+        // A question has a handful of words (at most some hundred: messages are capped at
+        // 500 characters): a linear search beats hashing each source.
+        var sources: [String] = []
+        var best: [Double] = []
         for term in terms where term.kind != .stopword && term.kind != .other {
-            bySource[term.source] = max(bySource[term.source] ?? 0, value(term))
+            let termValue = value(term)
+            if let position = sources.firstIndex(of: term.source) {
+                best[position] = max(best[position], termValue)
+            } else {
+                sources.append(term.source)
+                best.append(max(0, termValue))
+            }
         }
-        return (bySource.count, bySource.isEmpty ? 0 : bySource.values.reduce(0, +) / Double(bySource.count))
+        return (sources.count, sources.isEmpty ? 0 : best.reduce(0, +) / Double(sources.count))
     }
 }

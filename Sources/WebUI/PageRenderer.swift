@@ -53,11 +53,27 @@ public final class PageRenderer: Sendable {
         self.organisation = organisation
         self.navigation = navigation
         var library = MustacheLibrary()
+        _ = Self.registerEscaping
         for (name, text) in Templates.all.merging(extra, uniquingKeysWith: { $1 }) {
-            try library.register(text, named: name)
+            // Every template (and so every partial and layout, which Mustache renders with its
+            // built-in escaping unless they say otherwise) escapes through `HTMLEscaping`.
+            try library.register(Self.escapingPragma + text, named: name)
         }
         self.library = library
         self.stylesheet = StaticAsset(path: "/assets/site.css", contentType: "text/css; charset=utf-8", contents: Data(Stylesheet.css.utf8))
+    }
+
+    /// Mustache's built-in HTML escaping compares Characters, and a quote followed by a
+    /// combining mark is one Character that it copies raw: `value="{{question}}"` with
+    /// `"\u{301} autofocus onfocus=…` in the question left the attribute. Templates escape
+    /// with `HTMLEscaping` (bytes) instead, selected by this pragma.
+    static let escapingPragma = "{{% CONTENT_TYPE: \(ByteWiseHTML.name)}}"
+
+    private static let registerEscaping: Void = MustacheContentTypes.register(ByteWiseHTML(), named: ByteWiseHTML.name)
+
+    private struct ByteWiseHTML: MustacheContentType {
+        static let name = "KREISHAUS_HTML"
+        func escapeText(_ text: String) -> String { HTMLEscaping.escape(text) }
     }
 
     /// Renders `template` with `context` plus the layout's values.

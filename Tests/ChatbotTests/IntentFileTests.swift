@@ -118,6 +118,24 @@ import Testing
         #expect(AnswerMarkdown.html("[Anruf](tel:0123) [Mail](mailto:a@b.de) [Seite](/kontakt)").components(separatedBy: "href").count == 4)
         #expect(AnswerMarkdown.html("*kursiv* und 2 * 3") == "<p><em>kursiv</em> und 2 * 3</p>")
         #expect(AnswerMarkdown.plainText("Siehe [Seite](https://a.de) **jetzt**") == "Siehe Seite jetzt")
+        #expect(AnswerMarkdown.plainText("[kaputt](javascript:x) [Ämter](/ämter) [") == "[kaputt](javascript:x) Ämter [")
+    }
+
+    @Test func inlineMarkupByteByByte() {
+        // Escapes: the next character (a whole UTF-8 sequence) is taken literally.
+        let escaped = AnswerMarkdown.html("\\*kein\\* \\[Link](/x) \\ä Ende\\")
+        #expect(escaped == "<p>*kein* [Link](/x) ä Ende\\</p>")
+        // A star before a space is a star; italic closes wherever it is open.
+        #expect(AnswerMarkdown.html("a * b *c* d*") == "<p>a * b <em>c</em> d*</p>")
+        #expect(AnswerMarkdown.html("*\u{2003}x") == "<p>*\u{2003}x</p>")  // em space is whitespace too
+        // Unclosed markup is closed at the end of the line.
+        #expect(AnswerMarkdown.html("**fett *kursiv") == "<p><strong>fett <em>kursiv</em></strong></p>")
+        // Non-ASCII labels and targets; a quote joined by a combining mark is still escaped.
+        // (Outside #expect: its expansion cannot hold a combining mark in a literal.)
+        let linked = AnswerMarkdown.html("[Öffnungszeiten „Amt“](/öffnungszeiten) \"\u{301}")
+        let expected = "<p><a href=\"/öffnungszeiten\">Öffnungszeiten „Amt“</a> &quot;\u{301}</p>"
+        #expect(linked == expected)
+        #expect(AnswerMarkdown.html("[](/leer) [a]b") == "<p>[](/leer) [a]b</p>")
     }
 }
 

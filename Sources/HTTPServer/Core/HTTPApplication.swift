@@ -168,22 +168,3 @@ extension HTTPField.Name {
     public static let requestID = HTTPField.Name("X-Request-ID")!
     public static let csrfToken = HTTPField.Name("X-CSRF-Token")!
 }
-
-/// Escapes text for HTML element content and attribute values.
-public enum HTMLEscaping {
-    public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-}
