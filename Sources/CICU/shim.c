@@ -36,6 +36,26 @@ void kh_icu_version(char *buffer, int32_t capacity) {
 }
 
 int32_t kh_icu_fold_without_marks(const kh_uchar *source, int32_t length, kh_uchar *destination, int32_t capacity) {
+    /* ASCII text (most questions) needs no tables: NFKC case folding maps A-Z to a-z and
+       leaves every other ASCII character as it is, and ASCII has no marks to drop. The
+       result is ICU's (a test compares every ASCII character with ICU's folding). */
+    int32_t ascii = 1;
+    for (int32_t i = 0; i < length; i++) {
+        if (source[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    }
+    if (ascii) {
+        if (length > capacity) {
+            return length;
+        }
+        for (int32_t i = 0; i < length; i++) {
+            kh_uchar c = source[i];
+            destination[i] = (c >= 'A' && c <= 'Z') ? (kh_uchar)(c + ('a' - 'A')) : c;
+        }
+        return length;
+    }
     UErrorCode status = U_ZERO_ERROR;
     const UNormalizer2 *fold = unorm2_getNFKCCasefoldInstance(&status);
     const UNormalizer2 *decompose = unorm2_getNFDInstance(&status);

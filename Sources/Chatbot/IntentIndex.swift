@@ -29,6 +29,8 @@ public final class IntentIndex: Sendable {
         let intentCount: Int
         /// Only the follow-up topics: tells which topic a question asks about.
         let topicModel: LinearModel?
+        /// `model`'s feature ids -> `topicModel`'s.
+        let topicFeatureMap: [Int32]
         let topicLabels: [String]
         /// How much of an in-scope question the vocabulary typically understands (see
         /// `heldOutCoverage`).
@@ -117,7 +119,8 @@ public final class IntentIndex: Sendable {
             let model = LinearModel(examples: examples, classCount: intents.count + topics.count)
             let topicModel = topics.count > 1 ? LinearModel(examples: topicExamples, classCount: topics.count) : nil
             languages[language] = LanguageIndex(pipeline: pipeline, model: model, labels: intents.map(\.id) + topics.map(\.id),
-                                                intentCount: intents.count, topicModel: topicModel, topicLabels: topics.map(\.id),
+                                                intentCount: intents.count, topicModel: topicModel,
+                                                topicFeatureMap: topicModel?.featureMap(from: model) ?? [], topicLabels: topics.map(\.id),
                                                 expectedCoverage: Self.heldOutCoverage(analyzedExamples))
         }
         self.languages = languages
@@ -253,7 +256,8 @@ public final class IntentIndex: Sendable {
 
     func match(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
         let features = Features.extract(analyzed)
-        let vector = index.model.vector(features)
+        let merged = index.model.merged(features)
+        let vector = index.model.vector(merged)
         var scores = [Float](repeating: 0, count: index.labels.count)
         index.model.scores(vector, into: &scores)
         let reference = index.model.referenceScore
@@ -280,7 +284,7 @@ public final class IntentIndex: Sendable {
         var topic: IntentMatch.Candidate?
         if let topicModel = index.topicModel {
             // Only the words a topic knows count: "kostet" in a long question still names costs.
-            let topicVector = topicModel.vector(features, countingUnknown: false)
+            let topicVector = topicModel.vector(topicModel.merged(fromParent: merged, map: index.topicFeatureMap))
             var topicScores = [Float](repeating: 0, count: index.topicLabels.count)
             topicModel.scores(topicVector, into: &topicScores)
             if let best = topicScores.indices.max(by: { topicScores[$0] < topicScores[$1] }), topicScores[best] > 0 {

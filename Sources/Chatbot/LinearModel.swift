@@ -11,6 +11,8 @@ struct LinearModel: Sendable {
     let classCount: Int
     /// Hashed feature -> feature id.
     let featureIDs: FeatureTable
+    /// Feature id -> hashed feature.
+    let featureKeys: [UInt64]
     let inverseDocumentFrequency: [Float]
     /// CSR postings: for feature f, classes[offsets[f]..<offsets[f+1]] with their weights.
     let offsets: [Int32]
@@ -55,8 +57,13 @@ struct LinearModel: Sendable {
         let documents = Float(max(examples.count, 1))
         let idf = documentFrequency.map { logf((documents + 1) / (Float($0) + 1)) + 1 }
         var table = FeatureTable(capacity: ids.count)
-        for (key, id) in ids { table.insert(key, id) }
+        var keys = [UInt64](repeating: 0, count: ids.count)
+        for (key, id) in ids {
+            table.insert(key, id)
+            keys[Int(id)] = key
+        }
         featureIDs = table
+        featureKeys = keys
         inverseDocumentFrequency = idf
         for index in encoded.indices {
             var values = encoded[index].values
@@ -198,10 +205,22 @@ struct LinearModel: Sendable {
         return low < range.upperBound && classes[low] == owner ? low : nil
     }
 
+    /// A question's features merged per feature id of a model (weights summed, before
+    /// inverse document frequency), and how much the features it does not know weigh.
+    struct MergedFeatures {
+        var ids: [Int32] = []
+        var values: [Float] = []
+        var unknownSquare: Float = 0
+    }
+
     /// The sparse, normalised vector of `features` over this model's features. Unknown
     /// features still count towards the norm: a question full of words no example uses
     /// scores low everywhere.
-    func vector(_ features: Features.Hashed, countingUnknown: Bool = true) -> SparseVector {
+    func vector(_ features: Features.Hashed) -> SparseVector {
+        vector(merged(features))
+    }
+
+    func merged(_ features: Features.Hashed) -> MergedFeatures {
         // Sorted and merged in arrays: dictionaries for the merge were a tenth of a distinct
         // question's time (hashing and growing).
         var known: [(id: Int32, value: Float)] = []
@@ -210,15 +229,15 @@ struct LinearModel: Sendable {
         for (key, weight) in zip(features.keys, features.weights) {
             if let id = featureIDs[key] {
                 known.append((id, weight))
-            } else if countingUnknown {
+            } else {
                 unknown.append((key, weight))
             }
         }
         known.sort { $0.id < $1.id }
-        // Unknown features are weighted like the rarest known ones.
-        let rareIDF = logf(Float(max(inverseDocumentFrequency.count, 1)) + 1) + 1
-        var square: Float = 0
+        var merged = MergedFeatures()
         if !unknown.isEmpty {
+            // Unknown features are weighted like the rarest known ones.
+            let rareIDF = logf(Float(max(inverseDocumentFrequency.count, 1)) + 1) + 1
             unknown.sort { $0.key < $1.key }
             var position = 0
             while position < unknown.count {
@@ -228,13 +247,12 @@ struct LinearModel: Sendable {
                     value += unknown[next].value
                     next += 1
                 }
-                square += (value * rareIDF) * (value * rareIDF)
+                merged.unknownSquare += (value * rareIDF) * (value * rareIDF)
                 position = next
             }
         }
-        var vector = SparseVector()
-        vector.indices.reserveCapacity(known.count)
-        vector.values.reserveCapacity(known.count)
+        merged.ids.reserveCapacity(known.count)
+        merged.values.reserveCapacity(known.count)
         var position = 0
         while position < known.count {
             let id = known[position].id
@@ -244,11 +262,44 @@ struct LinearModel: Sendable {
                 value += known[next].value
                 next += 1
             }
-            let weighted = value * inverseDocumentFrequency[Int(id)]
-            vector.indices.append(id)
-            vector.values.append(weighted)
-            square += weighted * weighted
+            merged.ids.append(id)
+            merged.values.append(value)
             position = next
+        }
+        return merged
+    }
+
+    /// For a model trained on a subset of `parent`'s examples (so on a subset of its
+    /// features): the parent's feature id -> this model's (-1 where it has none).
+    func featureMap(from parent: LinearModel) -> [Int32] {
+        var map = [Int32](repeating: -1, count: parent.featureKeys.count)
+        for (id, key) in featureKeys.enumerated() {
+            if let parentID = parent.featureIDs[key] { map[Int(parentID)] = Int32(id) }
+        }
+        return map
+    }
+
+    /// The parent model's merged features read as this model's, through `featureMap(from:)`:
+    /// only the features this model knows (no second lookup of every hashed feature).
+    func merged(fromParent parent: MergedFeatures, map: [Int32]) -> MergedFeatures {
+        var merged = MergedFeatures()
+        for (id, value) in zip(parent.ids, parent.values) where map[Int(id)] >= 0 {
+            merged.ids.append(map[Int(id)])
+            merged.values.append(value)
+        }
+        return merged
+    }
+
+    /// The normalised vector of merged features, weighted by inverse document frequency.
+    func vector(_ merged: MergedFeatures) -> SparseVector {
+        var vector = SparseVector()
+        vector.indices = merged.ids
+        vector.values = merged.values
+        var square = merged.unknownSquare
+        for position in vector.values.indices {
+            let weighted = vector.values[position] * inverseDocumentFrequency[Int(vector.indices[position])]
+            vector.values[position] = weighted
+            square += weighted * weighted
         }
         if square > 0 {
             let scale = 1 / square.squareRoot()

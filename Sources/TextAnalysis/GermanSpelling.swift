@@ -15,16 +15,9 @@ enum GermanSpelling {
     /// A folded word in UTF-16, normalised: ASCII words (nearly all, once folded) go to UTF-8
     /// directly, without a String in between.
     static func normalize(_ units: ArraySlice<UInt16>) -> String {
-        guard units.allSatisfy({ $0 < 0x80 }) else { return normalize(String(decoding: units, as: UTF16.self)) }
-        return String(unsafeUninitializedCapacity: units.count) { buffer in
-            var reader = Reader()
-            var count = 0
-            for unit in units where reader.keeps(UInt32(unit)) {
-                buffer[count] = UInt8(truncatingIfNeeded: unit)
-                count += 1
-            }
-            return count
-        }
+        var reader = Reader()
+        return ICUBridge.asciiString(units, keeping: { reader.keeps(UInt32($0)) })
+            ?? normalize(String(decoding: units, as: UTF16.self))
     }
 
     /// The rule, one scalar at a time: whether the scalar stays.

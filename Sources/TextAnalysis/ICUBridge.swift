@@ -51,13 +51,21 @@ enum ICUBridge {
     /// UTF-16 to String; ASCII (most folded German and English text) through the fast UTF-8
     /// path, which profiles showed matters when whole corpora are analysed.
     static func makeString(_ units: ArraySlice<UInt16>) -> String {
-        if units.allSatisfy({ $0 < 0x80 }) {
-            return String(unsafeUninitializedCapacity: units.count) { buffer in
-                for (offset, unit) in units.enumerated() { buffer[offset] = UInt8(truncatingIfNeeded: unit) }
-                return units.count
+        asciiString(units, keeping: { _ in true }) ?? String(decoding: units, as: UTF16.self)
+    }
+
+    /// ASCII UTF-16 as a String, keeping the units `keep` accepts (in order); nil when the
+    /// text is not all ASCII.
+    static func asciiString(_ units: ArraySlice<UInt16>, keeping keep: (UInt16) -> Bool) -> String? {
+        guard units.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return String(unsafeUninitializedCapacity: units.count) { buffer in
+            var count = 0
+            for unit in units where keep(unit) {
+                buffer[count] = UInt8(truncatingIfNeeded: unit)
+                count += 1
             }
+            return count
         }
-        return String(decoding: units, as: UTF16.self)
     }
 
     static var version: String {

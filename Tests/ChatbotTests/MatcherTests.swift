@@ -170,6 +170,21 @@ import TextAnalysis
         #expect(scores[0] > scores[1])
         first.scores(first.vector(example(["unbekannt"], 0).features), into: &scores)
         #expect(scores == [0, 0])
+
+        // A model of a subset of the examples reads the larger model's merged features through
+        // a feature map: the same vector as its own lookup, without the unknown features' weight.
+        let subset = LinearModel(examples: [examples[0], examples[3], examples[5]], classCount: 2)
+        let map = subset.featureMap(from: first)
+        #expect(map.filter { $0 >= 0 }.count == subset.featureKeys.count)
+        let question = example(["auto", "abmelden", "stilllegen", "unbekannt"], 0).features
+        var direct = subset.merged(question)
+        #expect(direct.unknownSquare > 0)
+        direct.unknownSquare = 0
+        let expected = subset.vector(direct)
+        let mapped = subset.vector(subset.merged(fromParent: first.merged(question), map: map))
+        let sortedMapped = zip(mapped.indices, mapped.values).sorted { $0.0 < $1.0 }
+        #expect(sortedMapped.map(\.0) == expected.indices && sortedMapped.map(\.1) == expected.values)
+        #expect(expected.indices.count == 3)
     }
 }
 
