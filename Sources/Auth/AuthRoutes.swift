@@ -123,7 +123,8 @@ public struct AuthRoutes: Sendable {
     static func safeNext(_ next: String?) -> String {
         // Browsers drop tabs and newlines from a URL and read a backslash as "/": a tab after
         // the first slash would make "//evil.example", another site. So no control character.
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login"),
+        // Decided on bytes (`SitePath`): Character-wise, "//\u{301}evil.example" passed.
+        guard let next, SitePath.isLocal(next), !next.utf8.contains(UInt8(ascii: "\\")), !SitePath.hasPrefix(next, "/login"),
               !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return "/" }
         return next
     }

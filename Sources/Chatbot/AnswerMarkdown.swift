@@ -161,10 +161,10 @@ public enum AnswerMarkdown {
         guard !target.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || $0 == "\\"
             || $0 == "\"" || $0 == "<" || $0 == ">" }) else { return false }
         let lower = target.lowercased()
-        if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") || lower.hasPrefix("tel:") {
+        if ["https://", "http://", "mailto:", "tel:"].contains(where: { SitePath.hasPrefix(lower, $0) }) {
             return true
         }
-        return target.hasPrefix("/") && !target.hasPrefix("//")
+        return SitePath.isLocal(target)
     }
 
 }

@@ -108,7 +108,8 @@ import Testing
         #expect(AnswerMarkdown.html("<script>alert(1)</script> & \"x\"")
             == "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</p>")
         #expect(!AnswerMarkdown.html("[klick](javascript:alert(1))").contains("href"))
-        for target in ["/\t/elsewhere.example", "/\\elsewhere.example", "/\u{7f}/x", "//elsewhere.example", "https://a.example/\tb"] {
+        for target in ["/\t/elsewhere.example", "/\\elsewhere.example", "/\u{7f}/x", "//elsewhere.example", "https://a.example/\tb",
+                       "//\u{301}elsewhere.example"] {
             #expect(!AnswerMarkdown.isAllowed(target), "\(target.debugDescription)")
         }
         for target in ["/termine", "https://www.beispielkreis.example/a?b=c", "mailto:info@beispielkreis.example", "tel:012345678110"] {

@@ -16,3 +16,17 @@ import Testing
         #expect(HTMLEscaping.escape("") == "")
     }
 }
+
+@Suite struct SitePathTests {
+    @Test func onlyPathsOnThisSiteByteByByte() {
+        for local in ["/", "/termine", "/wiki/Start?x=1", "/ämter", "/a//b"] {
+            #expect(SitePath.isLocal(local), "\(local)")
+        }
+        for elsewhere in ["", "termine", "//elsewhere.example", "/\\elsewhere.example", "//\u{301}elsewhere.example",
+                          "/\\\u{301}elsewhere.example", "https://elsewhere.example", "\u{301}/x"] {
+            #expect(!SitePath.isLocal(elsewhere), "\(elsewhere.unicodeScalars.map(\.value))")
+        }
+        #expect(SitePath.hasPrefix("/api/\u{301}x", "/api/"))
+        #expect(!SitePath.hasPrefix("/ap", "/api/"))
+    }
+}

@@ -72,7 +72,7 @@ public struct Request: Sendable {
     }
 
     /// Whether the path is under `/api`, where errors are JSON rather than HTML pages.
-    public var isAPI: Bool { path == "/api" || path.hasPrefix("/api/") }
+    public var isAPI: Bool { path == "/api" || SitePath.hasPrefix(path, "/api/") }
 
     /// Cookie value by name, from the `Cookie` header. Read on the header's UTF-8 (the
     /// separators are ASCII): splitting it into `Character`s and trimming through Foundation
