@@ -49,10 +49,13 @@ public struct ChatReply: Sendable, Equatable {
 
     /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request).
     public var jsonData: Data {
-        var json = JSONWriter(capacity: 256 + answer.utf8.count + html.utf8.count)
+        // Room for the texts as they go out (escaped: a newline takes two bytes), so that the
+        // buffer is not grown and copied halfway.
+        let texts = prepared.map { $0.markdown.bytes.count + $0.html.bytes.count } ?? (answer.utf8.count + html.utf8.count) * 9 / 8
+        var json = JSONWriter(capacity: 512 + texts)
         json.raw("{\"kind\":"); json.string(kind)
         json.raw(",\"intent\":"); json.optionalString(intent)
-        json.raw(",\"confidence\":"); json.number((confidence * 1000).rounded() / 1000)
+        json.raw(",\"confidence\":"); json.number(confidence, decimals: 3)
         if let prepared {
             json.raw(",\"answer\":"); json.literal(prepared.markdown)
             json.raw(",\"html\":"); json.literal(prepared.html)
@@ -210,18 +213,20 @@ public final class ChatService: Sendable {
             requestedLanguage = known
         }
         let session: String
+        let sessionKey: Conversations.Key
         var previous: String?
         if let given = request.session, !given.isEmpty {
             guard Conversations.isValidIdentifier(given) else {
                 throw ChatInputError(code: "invalid_session", message: "Ungültige Sitzungskennung.")
             }
             session = given
-            previous = conversations.state(session)?.lastIntent
+            sessionKey = Conversations.Key(given)
+            previous = conversations.state(sessionKey)?.lastIntent
         } else {
-            session = Conversations.newIdentifier()  // new: nothing to look up
+            (session, sessionKey) = Conversations.newID()  // new: nothing to look up
         }
         let index = library.index
-        let replyID = Conversations.newIdentifier()
+        let (replyID, replyKey) = Conversations.newID()
 
         var reply: ChatReply
         var recordedKind: String
@@ -238,8 +243,8 @@ public final class ChatService: Sendable {
         }
         reply.session = session
         reply.id = replyID
-        conversations.update(session, lastIntent: reply.kind == "answer" ? reply.intent : nil, known: request.session?.isEmpty == false,
-                             answer: (replyID, .init(intent: reply.intent, at: .now)))
+        conversations.update(sessionKey, lastIntent: reply.kind == "answer" ? reply.intent : nil, known: request.session?.isEmpty == false,
+                             answer: (replyKey, .init(intent: reply.intent, at: .now)))
         analytics?.record(ChatAnalytics.Event(answerId: replyID, at: Date(), language: reply.language, question: message,
                                               kind: recordedKind, intent: reply.intent, confidence: reply.confidence))
         return reply

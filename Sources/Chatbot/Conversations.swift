@@ -2,7 +2,6 @@ import CSystem
 import Foundation
 import HTTPServer
 import Synchronization
-import TextAnalysis
 
 /// What the bot remembers of a conversation: the topic of its last answer, so that "Und was
 /// kostet das?" can refer to it. Keyed by a random session id the widget keeps in memory;
@@ -23,15 +22,14 @@ final class Conversations: Sendable {
     /// when it is a time-to-live old (or holds half the capacity) the older generation is
     /// dropped whole. Expiry stays exact (every read checks the age); nothing walks or frees
     /// thousands of entries under the lock (a sweep under the lock stalled every request).
-    /// Keyed by the ids' bytes (`UTF8Key`: String keys hash through Unicode normalisation).
     private struct Generations<Value> {
-        var current: [UTF8Key: Value] = [:]
-        var previous: [UTF8Key: Value] = [:]
+        var current: [Key: Value] = [:]
+        var previous: [Key: Value] = [:]
 
-        subscript(key: UTF8Key) -> Value? { current[key] ?? previous[key] }
+        subscript(key: Key) -> Value? { current[key] ?? previous[key] }
 
         /// Starts a new generation; returns the dropped one, to be freed outside the lock.
-        mutating func rotate() -> [UTF8Key: Value] {
+        mutating func rotate() -> [Key: Value] {
             let dropped = previous
             previous = current
             // Sized like the last one: growing from empty rehashes under the lock.
@@ -58,8 +56,12 @@ final class Conversations: Sendable {
     }
 
     func state(_ session: String, now: ContinuousClock.Instant = .now) -> State? {
+        state(Key(session), now: now)
+    }
+
+    func state(_ session: Key, now: ContinuousClock.Instant = .now) -> State? {
         storage.withLock { storage in
-            guard let state = storage.states[UTF8Key(session)], now - state.lastSeen < timeToLive else { return nil }
+            guard let state = storage.states[session], now - state.lastSeen < timeToLive else { return nil }
             return state
         }
     }
@@ -68,8 +70,13 @@ final class Conversations: Sendable {
     /// state to carry over).
     func update(_ session: String, lastIntent: String?, known: Bool = true, answer: (id: String, value: GivenAnswer),
                 now: ContinuousClock.Instant = .now) {
-        let session = UTF8Key(session), answerID = UTF8Key(answer.id)
-        let dropped = storage.withLock { storage -> ([UTF8Key: State], [UTF8Key: GivenAnswer])? in
+        update(Key(session), lastIntent: lastIntent, known: known, answer: (Key(answer.id), answer.value), now: now)
+    }
+
+    func update(_ session: Key, lastIntent: String?, known: Bool = true, answer: (id: Key, value: GivenAnswer),
+                now: ContinuousClock.Instant = .now) {
+        let answerID = answer.id
+        let dropped = storage.withLock { storage -> ([Key: State], [Key: GivenAnswer])? in
             let earlier = known ? storage.states[session].flatMap { now - $0.lastSeen < timeToLive ? $0 : nil } : nil
             // Only a topic is worth keeping: a conversation without one (a first question
             // that got a fallback) reads the same with no entry, and costs none.
@@ -87,14 +94,69 @@ final class Conversations: Sendable {
 
     func answer(_ id: String, now: ContinuousClock.Instant = .now) -> GivenAnswer? {
         storage.withLock { storage in
-            guard let answer = storage.answers[UTF8Key(id)], now - answer.at < timeToLive else { return nil }
+            guard let answer = storage.answers[Key(id)], now - answer.at < timeToLive else { return nil }
             return answer
+        }
+    }
+
+    /// A session or reply id as a dictionary key. The ids the bot hands out are 128 random
+    /// bits in 32 lower-case hex digits: read back as two integers, they are stored without
+    /// string storage and hashed in two words (as strings, keys were a tenth of a repeated
+    /// question's handling). Any other id a client sends (8–64 of `[A-Za-z0-9_-]`) is hashed
+    /// to 128 bits with the process's random hashing seed.
+    struct Key: Hashable, Sendable {
+        let high: UInt64
+        let low: UInt64
+
+        fileprivate init(high: UInt64, low: UInt64) {
+            self.high = high
+            self.low = low
+        }
+
+        init(_ id: String) {
+            if let (high, low) = Self.hexBits(id) {
+                self.high = high
+                self.low = low
+            } else {
+                var first = Hasher(), second = Hasher()
+                first.combine(0 as UInt8)
+                second.combine(1 as UInt8)
+                for byte in id.utf8 {
+                    first.combine(byte)
+                    second.combine(byte)
+                }
+                // Both words come from the seeded hasher: choosing an id that meets another
+                // (or one the bot handed out) would take the process's seed.
+                high = UInt64(bitPattern: Int64(first.finalize()))
+                low = UInt64(bitPattern: Int64(second.finalize()))
+            }
+        }
+
+        /// The 128 bits of 32 lower-case hex digits, or nil for anything else.
+        private static func hexBits(_ id: String) -> (UInt64, UInt64)? {
+            guard id.utf8.count == 32 else { return nil }
+            var high: UInt64 = 0, low: UInt64 = 0
+            for (offset, byte) in id.utf8.enumerated() {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                default: return nil
+                }
+                if offset < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
+            }
+            return (high, low)
         }
     }
 
     /// 128 random bits as 32 hex digits (the kernel's CSPRNG through a pooled getrandom in
     /// the CSystem shim: one syscall per 8 bytes was 5% of a chat request).
     static func newIdentifier() -> String {
+        newID().text
+    }
+
+    /// A new id and its key, made from the same bits (not parsed back from the text).
+    static func newID() -> (text: String, key: Key) {
         var random = kh_random_128()
         if random.ok == 0 {
             var generator = SystemRandomNumberGenerator()
@@ -105,7 +167,7 @@ final class Conversations: Sendable {
         digits.reserveCapacity(32)
         Hex.append(random.high, to: &digits)
         Hex.append(random.low, to: &digits)
-        return String(decoding: digits, as: UTF8.self)
+        return (String(decoding: digits, as: UTF8.self), Key(high: random.high, low: random.low))
     }
 
     static func isValidIdentifier(_ text: String) -> Bool {

@@ -152,6 +152,30 @@ final class ChatFixture: @unchecked Sendable {
         #expect(try chat.ask("Und was kostet das?", session: first.session).kind == "fallback")
     }
 
+    @Test func conversationKeysTellIdsApart() {
+        let issued = Conversations.newIdentifier()
+        #expect(Conversations.Key(issued) == Conversations.Key(issued))
+        // A new id's key is made from its bits, and is what the id reads back as.
+        for _ in 0..<100 {
+            let (text, key) = Conversations.newID()
+            #expect(Conversations.Key(text) == key)
+        }
+        #expect(Conversations.Key(issued) != Conversations.Key(Conversations.newIdentifier()))
+        // Ids the bot hands out are read as their 128 bits; others are hashed.
+        let bits = Conversations.Key("0123456789abcdef" + "fedcba9876543210")
+        #expect(bits.high == 0x0123_4567_89ab_cdef && bits.low == 0xfedc_ba98_7654_3210)
+        #expect(Conversations.Key("0123456789ABCDEF" + "fedcba9876543210") != bits)  // upper case: another id
+        let custom = ["widget-session-1", "widget-session-2", "abcdefgh", "ABCDEFGH", String(repeating: "z", count: 64)]
+        #expect(Set(custom.map(Conversations.Key.init)).count == custom.count)
+        #expect(Conversations.Key("widget-session-1") == Conversations.Key("widget-session-1"))
+        // A conversation under a client's own id works like one under an issued id.
+        let conversations = Conversations(timeToLive: .seconds(600))
+        conversations.update("widget-session-1", lastIntent: "kfz-neuzulassung", answer: (id: issued, value: .init(intent: "kfz-neuzulassung", at: .now)))
+        #expect(conversations.state("widget-session-1")?.lastIntent == "kfz-neuzulassung")
+        #expect(conversations.state("widget-session-2") == nil)
+        #expect(conversations.answer(issued)?.intent == "kfz-neuzulassung")
+    }
+
     @Test func conversationsAreBoundedByGenerations() {
         let conversations = Conversations(timeToLive: .seconds(600), capacity: 8)
         let start = ContinuousClock.now

@@ -57,3 +57,27 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONNumberTests {
+    /// Rounded numbers are written as the rounded Double's own description would be.
+    @Test func roundedNumbersReadAsTheDoubleWould() {
+        func written(_ build: (inout JSONWriter) -> Void) -> String {
+            var writer = JSONWriter()
+            build(&writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        var values = (0...1000).map { Double($0) / 1000 }
+        values += [0.12345, 0.99951, 0.00049, 1.0005, 42, 1234.5678, -0.5, -0.25, -3.14159, 0.1 + 0.2]
+        for value in values {
+            let fast = written { $0.number(value, decimals: 3) }
+            let reference = written { $0.number((value * 1000).rounded() / 1000) }
+            #expect(fast == reference, "\(value)")
+        }
+        // Halves round away from zero, as `rounded()` does.
+        #expect(written { $0.number(0.5, decimals: 0) } == "1.0")
+        #expect(written { $0.number(7.25, decimals: 1) } == "7.3")
+        #expect(written { $0.number(0.05, decimals: 3) } == "0.05")
+        #expect(written { $0.number(.nan, decimals: 3) } == "null")
+        #expect(written { $0.number(1e300, decimals: 3) } == written { $0.number(1e300) })
+    }
+}

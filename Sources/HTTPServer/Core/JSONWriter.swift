@@ -50,6 +50,48 @@ public struct JSONWriter: Sendable {
         bytes += Array((value.isFinite ? "\(value)" : "null").utf8)
     }
 
+    /// `value` rounded to `decimals` places (0...6), written as `number` writes the rounded
+    /// Double: shortest digits, at least one after the point ("1.0", "0.05", "0.857"). In
+    /// integers: the Double's description was a twelfth of a chat reply's JSON.
+    public mutating func number(_ value: Double, decimals: Int) {
+        guard (0...6).contains(decimals), value.isFinite, abs(value) < 1e12 else {
+            number(value)
+            return
+        }
+        var scale = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = Int((value * Double(scale)).rounded())
+        if scaled < 0 || (scaled == 0 && value.sign == .minus) { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(abs(scaled) / scale, width: 1)
+        bytes.append(UInt8(ascii: "."))
+        var fraction = abs(scaled) % scale, width = decimals
+        if fraction == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        appendDigits(fraction, width: width)
+    }
+
+    /// The decimal digits of `value` (not negative), zero-padded to at least `width`.
+    private mutating func appendDigits(_ value: Int, width: Int) {
+        var divisor = 1, count = 1
+        while value / divisor >= 10 {
+            divisor *= 10
+            count += 1
+        }
+        for _ in count..<max(count, width) { bytes.append(UInt8(ascii: "0")) }
+        var remaining = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor))
+            remaining %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Appends a string literal escaped once beforehand (answers sent again and again).
     public mutating func literal(_ literal: JSONLiteral) {
         bytes += literal.bytes
