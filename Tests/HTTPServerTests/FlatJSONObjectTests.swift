@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import HTTPTypes
 import Testing
 
 @Suite struct FlatJSONObjectTests {
@@ -24,6 +25,21 @@ import Testing
                      #"{"a": "x""#, #"{"a": nul}"#, #"{"a": nullx}"#, "[\"a\"]", "\"a\"", "", "{", "{\"a\": \"line\nbreak\"}",
                      #"{a: "x"}"#, #"{"a": 'x'}"#] {
             #expect(FlatJSONObject.strings(Array(text.utf8)) == nil, "\(text)")
+        }
+    }
+
+    @Test func readsOnlyJSONBodiesWhateverTheCaseOfTheirType() throws {
+        func fields(_ type: String) throws -> [String: String?]? {
+            let request = Request(method: .post, path: "/api/chat", headerFields: [.contentType: type],
+                                  body: .bytes(Data(#"{"message": "Hallo"}"#.utf8)))
+            return try request.flatJSONStrings()
+        }
+        for type in ["application/json", "application/json; charset=utf-8", "Application/JSON", "APPLICATION/JSON;charset=UTF-8",
+                     "application/problem+json", "application/ld+JSON"] {
+            #expect(try fields(type) == ["message": "Hallo"], "\(type)")
+        }
+        for type in ["text/plain", "application/jso", "application/x-www-form-urlencoded", "json", ""] {
+            #expect(try fields(type) == nil, "\(type)")
         }
     }
 

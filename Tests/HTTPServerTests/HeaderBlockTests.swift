@@ -1,4 +1,4 @@
-import HTTPServer
+@testable import HTTPServer
 import HTTPTypes
 import Testing
 
@@ -17,5 +17,24 @@ import Testing
         response.headerBlock = HeaderBlock([.xFrameOptions: "DENY"])
         #expect(response.allHeaderFields.map(\.name) == [.xFrameOptions, .contentType])
         #expect(response.headerFields.map(\.name) == [.contentType])
+    }
+}
+
+@Suite struct CommonHeaderNameTests {
+    /// Every name the fast path knows, in any case, is the name `HTTPField.Name(_:)` makes;
+    /// anything else is left to it.
+    @Test func knownNamesMatchTheGeneralPath() {
+        let names = ["Host", "Accept", "Cookie", "Origin", "Referer", "User-Agent", "Connection", "Content-Type", "Authorization",
+                     "Cache-Control", "If-None-Match", "Content-Length", "Accept-Encoding", "Accept-Language"]
+        for name in names {
+            for spelling in [name, name.lowercased(), name.uppercased()] {
+                let fast = spelling.withCString { commonHeaderName($0) }
+                #expect(fast == HTTPField.Name(spelling), "\(spelling)")
+                #expect(fast?.canonicalName == name.lowercased())
+            }
+        }
+        for other in ["X-Request-ID", "Hosts", "Hos", "Content-Typ", "Accept-Charset", "", "cookie2", "Upgrade-Insecure-Requests"] {
+            #expect(other.withCString { commonHeaderName($0) } == nil, "\(other)")
+        }
     }
 }

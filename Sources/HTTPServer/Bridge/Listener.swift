@@ -226,10 +226,53 @@ private let collectHeader: MHD_KeyValueIterator = { context, _, key, value in
     let collector = Unmanaged<FieldCollector>.fromOpaque(context).takeUnretainedValue()
     if collector.collectingQuery {
         collector.query.append((String(cString: key), value.map { String(cString: $0) }))
-    } else if let name = HTTPField.Name(String(cString: key)) {
+    } else if let name = commonHeaderName(key) ?? HTTPField.Name(String(cString: key)) {
         collector.fields.append(HTTPField(name: name, value: value.map { String(cString: $0) } ?? ""))
     }
     return .YES
+}
+
+/// `HTTPField.Name.host` is marked unavailable (HTTP/2 calls it `:authority`); HTTP/1.1
+/// clients send it on every request.
+private let hostFieldName = HTTPField.Name("Host")!
+
+/// The names of header fields that nearly every request carries, found on the C string:
+/// no String, and not `HTTPField.Name(_:)`'s validation and lower-casing, which cost some
+/// 600 instructions a field (a browser sends a dozen). Others take that way.
+func commonHeaderName(_ key: UnsafePointer<CChar>) -> HTTPField.Name? {
+    let length = strlen(key)
+    func matches(_ name: StaticString) -> Bool {
+        guard name.utf8CodeUnitCount == length else { return false }
+        let expected = name.utf8Start
+        for offset in 0..<length {
+            var byte = UInt8(bitPattern: key[offset])
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            if byte != expected[offset] { return false }
+        }
+        return true
+    }
+    switch length {
+    case 4: if matches("host") { return hostFieldName }
+    case 6:
+        if matches("accept") { return .accept }
+        if matches("cookie") { return .cookie }
+        if matches("origin") { return .origin }
+    case 7: if matches("referer") { return .referer }
+    case 10:
+        if matches("user-agent") { return .userAgent }
+        if matches("connection") { return .connection }
+    case 12: if matches("content-type") { return .contentType }
+    case 13:
+        if matches("authorization") { return .authorization }
+        if matches("cache-control") { return .cacheControl }
+        if matches("if-none-match") { return .ifNoneMatch }
+    case 14: if matches("content-length") { return .contentLength }
+    case 15:
+        if matches("accept-encoding") { return .acceptEncoding }
+        if matches("accept-language") { return .acceptLanguage }
+    default: break
+    }
+    return nil
 }
 
 private let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, method, _, uploadData, uploadDataSize, connectionContext in
