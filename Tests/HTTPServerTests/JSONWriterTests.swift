@@ -81,3 +81,15 @@ import Testing
         #expect(written { $0.number(1e300, decimals: 3) } == written { $0.number(1e300) })
     }
 }
+
+@Suite struct HexTests {
+    @Test func sixteenLowerCaseDigitsMostSignificantFirst() {
+        var generator = SystemRandomNumberGenerator()
+        for value in [0, 1, 0x0123_4567_89ab_cdef, UInt64.max] + (0..<100).map({ _ in generator.next() as UInt64 }) {
+            var bytes: [UInt8] = [0x2D]
+            Hex.append(value, to: &bytes)
+            let expected = "-" + String(repeating: "0", count: 16 - String(value, radix: 16).count) + String(value, radix: 16)
+            #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        }
+    }
+}
