@@ -71,7 +71,8 @@ public final class HTTPApplication: Sendable {
 
     /// Answers a request whose route was already resolved (the listener resolves it once,
     /// before the body arrives, to pick the body limit).
-    public func respond(to request: Request, resolution: Router.Resolution) -> Response {
+    public func respond(to request: consuming Request, resolution: Router.Resolution) -> Response {
+        // Consumed: the listener's request is moved in and given its route, not copied.
         var request = request
         if case .matched(let route, let parameters) = resolution {
             request.route = route
