@@ -7,14 +7,15 @@ enum ICUBridge {
         transform(text, with: kh_icu_nfkc_casefold)
     }
 
-    /// Runs a shim function with ICU's convention (returns the length written, or the length
-    /// needed when the buffer is too small, or -1), growing the buffer once if needed.
+    /// `transformedUnits` as a String.
     private static func transform(
         _ text: String, with function: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32
     ) -> String? {
         transformedUnits(text, with: function).map { makeString($0[...]) }
     }
 
+    /// Runs a shim function with ICU's convention (returns the length written, or the length
+    /// needed when the buffer is too small, or -1), growing the buffer once if needed.
     private static func transformedUnits(
         _ text: String, with function: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32
     ) -> [UInt16]? {
