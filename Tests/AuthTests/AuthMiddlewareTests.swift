@@ -121,6 +121,9 @@ struct SignInFailed: Error {}
                                  // A combining mark joins the slash (or backslash) before it into one
                                  // Character; browsers still read two slashes.
                                  ("/%2F%CC%81evil.example", "/"), ("/%5C%CC%81evil.example", "/"),
+                                 // A variation selector does the same, and URL parsers drop it from
+                                 // a host name: this one would have led to evil.example itself.
+                                 ("/%2F%EF%B8%8Fevil.example", "/"),
                                  ("/%C3%A4mter", "/%C3%A4mter".removingPercentEncoding!)] {
             let again = client.execute(.get, "/login?next=\(next)", headers: [.cookie: session])
             #expect(again.status == .seeOther && again.headerFields[.location] == expected, "\(next)")
