@@ -183,8 +183,18 @@ import TextAnalysis
         let expected = subset.vector(direct)
         let mapped = subset.vector(subset.merged(fromParent: first.merged(question), map: map))
         let sortedMapped = zip(mapped.indices, mapped.values).sorted { $0.0 < $1.0 }
-        #expect(sortedMapped.map(\.0) == expected.indices && sortedMapped.map(\.1) == expected.values)
+        let sortedExpected = zip(expected.indices, expected.values).sorted { $0.0 < $1.0 }
+        #expect(sortedMapped.map(\.0) == sortedExpected.map(\.0) && sortedMapped.map(\.1) == sortedExpected.map(\.1))
         #expect(expected.indices.count == 3)
+
+        // Repeated features are summed once per feature; unknown ones, repeated, weigh in the
+        // norm as their sum.
+        let repeated = first.merged(example(["auto", "abmelden", "auto", "unbekannt", "unbekannt"], 0).features)
+        #expect(repeated.ids.count == 2 && Set(repeated.ids).count == 2)
+        #expect(repeated.values.sorted() == [1, 2])
+        let once = first.merged(example(["unbekannt"], 0).features)
+        #expect(once.ids.isEmpty && once.unknownSquare > 0)
+        #expect(abs(repeated.unknownSquare - 4 * once.unknownSquare) < 1e-4 * once.unknownSquare)
     }
 }
 
