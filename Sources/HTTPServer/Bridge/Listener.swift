@@ -232,45 +232,35 @@ private let collectHeader: MHD_KeyValueIterator = { context, _, key, value in
     return .YES
 }
 
-/// `HTTPField.Name.host` is marked unavailable (HTTP/2 calls it `:authority`); HTTP/1.1
-/// clients send it on every request.
-private let hostFieldName = HTTPField.Name("Host")!
+/// The names of header fields that nearly every request carries (`HTTPField.Name.host` is
+/// marked unavailable, as HTTP/2 calls it `:authority`; HTTP/1.1 clients send it always), with
+/// their canonical (lower-case) bytes, grouped by length.
+private let commonHeaderNames: [[(bytes: [UInt8], name: HTTPField.Name)]] = {
+    let names: [HTTPField.Name] = [
+        HTTPField.Name("Host")!, .accept, .cookie, .origin, .referer, .userAgent, .connection, .contentType, .authorization,
+        .cacheControl, .ifNoneMatch, .contentLength, .acceptEncoding, .acceptLanguage,
+    ]
+    var byLength = [[(bytes: [UInt8], name: HTTPField.Name)]](repeating: [], count: 16)
+    for name in names {
+        let bytes = Array(name.canonicalName.utf8)
+        byLength[bytes.count].append((bytes, name))
+    }
+    return byLength
+}()
 
-/// The names of header fields that nearly every request carries, found on the C string:
-/// no String, and not `HTTPField.Name(_:)`'s validation and lower-casing, which cost some
-/// 600 instructions a field (a browser sends a dozen). Others take that way.
+/// One of `commonHeaderNames`, found on the C string: no String, and not
+/// `HTTPField.Name(_:)`'s validation and lower-casing, which cost some 600 instructions a
+/// field (a browser sends a dozen). Others take that way.
 func commonHeaderName(_ key: UnsafePointer<CChar>) -> HTTPField.Name? {
     let length = strlen(key)
-    func matches(_ name: StaticString) -> Bool {
-        guard name.utf8CodeUnitCount == length else { return false }
-        let expected = name.utf8Start
-        for offset in 0..<length {
+    guard length < commonHeaderNames.count else { return nil }
+    candidates: for candidate in commonHeaderNames[length] {
+        for (offset, expected) in candidate.bytes.enumerated() {
             var byte = UInt8(bitPattern: key[offset])
             if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-            if byte != expected[offset] { return false }
+            if byte != expected { continue candidates }
         }
-        return true
-    }
-    switch length {
-    case 4: if matches("host") { return hostFieldName }
-    case 6:
-        if matches("accept") { return .accept }
-        if matches("cookie") { return .cookie }
-        if matches("origin") { return .origin }
-    case 7: if matches("referer") { return .referer }
-    case 10:
-        if matches("user-agent") { return .userAgent }
-        if matches("connection") { return .connection }
-    case 12: if matches("content-type") { return .contentType }
-    case 13:
-        if matches("authorization") { return .authorization }
-        if matches("cache-control") { return .cacheControl }
-        if matches("if-none-match") { return .ifNoneMatch }
-    case 14: if matches("content-length") { return .contentLength }
-    case 15:
-        if matches("accept-encoding") { return .acceptEncoding }
-        if matches("accept-language") { return .acceptLanguage }
-    default: break
+        return candidate.name
     }
     return nil
 }
