@@ -55,10 +55,6 @@ final class Conversations: Sendable {
         self.capacity = capacity
     }
 
-    func state(_ session: String, now: ContinuousClock.Instant = .now) -> State? {
-        state(Key(session), now: now)
-    }
-
     func state(_ session: Key, now: ContinuousClock.Instant = .now) -> State? {
         storage.withLock { storage in
             guard let state = storage.states[session], now - state.lastSeen < timeToLive else { return nil }
@@ -68,11 +64,6 @@ final class Conversations: Sendable {
 
     /// Records a reply. `known`: the session came with the request (a new one has no earlier
     /// state to carry over).
-    func update(_ session: String, lastIntent: String?, known: Bool = true, answer: (id: String, value: GivenAnswer),
-                now: ContinuousClock.Instant = .now) {
-        update(Key(session), lastIntent: lastIntent, known: known, answer: (Key(answer.id), answer.value), now: now)
-    }
-
     func update(_ session: Key, lastIntent: String?, known: Bool = true, answer: (id: Key, value: GivenAnswer),
                 now: ContinuousClock.Instant = .now) {
         let answerID = answer.id
@@ -149,13 +140,9 @@ final class Conversations: Sendable {
         }
     }
 
-    /// 128 random bits as 32 hex digits (the kernel's CSPRNG through a pooled getrandom in
-    /// the CSystem shim: one syscall per 8 bytes was 5% of a chat request).
-    static func newIdentifier() -> String {
-        newID().text
-    }
-
-    /// A new id and its key, made from the same bits (not parsed back from the text).
+    /// A new id: 128 random bits as 32 hex digits (the kernel's CSPRNG through a pooled
+    /// getrandom in the CSystem shim: one syscall per 8 bytes was 5% of a chat request), and
+    /// its key, made from the same bits (not parsed back from the text).
     static func newID() -> (text: String, key: Key) {
         var random = kh_random_128()
         if random.ok == 0 {

@@ -213,13 +213,8 @@ struct LinearModel: Sendable {
         var unknownSquare: Float = 0
     }
 
-    /// The sparse, normalised vector of `features` over this model's features. Unknown
-    /// features still count towards the norm: a question full of words no example uses
-    /// scores low everywhere.
-    func vector(_ features: Features.Hashed) -> SparseVector {
-        vector(merged(features))
-    }
-
+    /// `features` merged over this model's feature ids. Unknown features still count towards
+    /// the norm (`vector(_:)`): a question full of words no example uses scores low everywhere.
     func merged(_ features: Features.Hashed) -> MergedFeatures {
         // Repeated features (an n-gram two words share) are summed through a small
         // open-addressing table of positions, in the order they first occur: sorting the
@@ -296,7 +291,8 @@ struct LinearModel: Sendable {
         return merged
     }
 
-    /// The normalised vector of merged features, weighted by inverse document frequency.
+    /// The sparse, normalised vector of merged features, weighted by inverse document
+    /// frequency.
     func vector(_ merged: MergedFeatures) -> SparseVector {
         var vector = SparseVector()
         vector.indices = merged.ids

@@ -58,7 +58,7 @@ final class ChatFixture: @unchecked Sendable {
         #expect(answer.suggestions.map(\.intent) == ["kfz-wunschkennzeichen"])
         #expect(answer.session.count == 32 && answer.id.count == 32)
         #expect(answer.session.allSatisfy(\.isHexDigit) && answer.session != answer.id)
-        #expect(Set((0..<1000).map { _ in Conversations.newIdentifier() }).count == 1000)
+        #expect(Set((0..<1000).map { _ in Conversations.newID().text }).count == 1000)
 
         let clarify = try chat.ask("Fahrzeug zulassen oder umschreiben")
         #expect(clarify.kind == "clarify")
@@ -153,14 +153,14 @@ final class ChatFixture: @unchecked Sendable {
     }
 
     @Test func conversationKeysTellIdsApart() {
-        let issued = Conversations.newIdentifier()
+        let issued = Conversations.newID().text
         #expect(Conversations.Key(issued) == Conversations.Key(issued))
         // A new id's key is made from its bits, and is what the id reads back as.
         for _ in 0..<100 {
             let (text, key) = Conversations.newID()
             #expect(Conversations.Key(text) == key)
         }
-        #expect(Conversations.Key(issued) != Conversations.Key(Conversations.newIdentifier()))
+        #expect(Conversations.Key(issued) != Conversations.Key(Conversations.newID().text))
         // Ids the bot hands out are read as their 128 bits; others are hashed.
         let bits = Conversations.Key("0123456789abcdef" + "fedcba9876543210")
         #expect(bits.high == 0x0123_4567_89ab_cdef && bits.low == 0xfedc_ba98_7654_3210)
@@ -170,9 +170,10 @@ final class ChatFixture: @unchecked Sendable {
         #expect(Conversations.Key("widget-session-1") == Conversations.Key("widget-session-1"))
         // A conversation under a client's own id works like one under an issued id.
         let conversations = Conversations(timeToLive: .seconds(600))
-        conversations.update("widget-session-1", lastIntent: "kfz-neuzulassung", answer: (id: issued, value: .init(intent: "kfz-neuzulassung", at: .now)))
-        #expect(conversations.state("widget-session-1")?.lastIntent == "kfz-neuzulassung")
-        #expect(conversations.state("widget-session-2") == nil)
+        conversations.update(.init("widget-session-1"), lastIntent: "kfz-neuzulassung",
+                             answer: (id: .init(issued), value: .init(intent: "kfz-neuzulassung", at: .now)))
+        #expect(conversations.state(.init("widget-session-1"))?.lastIntent == "kfz-neuzulassung")
+        #expect(conversations.state(.init("widget-session-2")) == nil)
         #expect(conversations.answer(issued)?.intent == "kfz-neuzulassung")
     }
 
@@ -180,32 +181,32 @@ final class ChatFixture: @unchecked Sendable {
         let conversations = Conversations(timeToLive: .seconds(600), capacity: 8)
         let start = ContinuousClock.now
         func touch(_ session: String, _ intent: String? = "kfz-neuzulassung", at offset: Duration = .zero) {
-            conversations.update(session, lastIntent: intent, answer: (id: "reply-\(session)", value: .init(intent: intent, at: start + offset)),
+            conversations.update(.init(session), lastIntent: intent, answer: (id: .init("reply-\(session)"), value: .init(intent: intent, at: start + offset)),
                                  now: start + offset)
         }
         for number in 0..<4 { touch("s\(number)") }  // the fourth fills the generation: it becomes the older one
-        #expect(conversations.state("s0", now: start)?.lastIntent == "kfz-neuzulassung")
+        #expect(conversations.state(.init("s0"), now: start)?.lastIntent == "kfz-neuzulassung")
         #expect(conversations.answer("reply-s3", now: start)?.intent == "kfz-neuzulassung")
         for number in 4..<8 { touch("s\(number)") }  // a second full generation drops the first
-        #expect(conversations.state("s0", now: start) == nil)
+        #expect(conversations.state(.init("s0"), now: start) == nil)
         #expect(conversations.answer("reply-s0", now: start) == nil)
-        #expect(conversations.state("s7", now: start) != nil)
+        #expect(conversations.state(.init("s7"), now: start) != nil)
         // A conversation that goes on keeps its topic across a rotation.
         touch("s7", nil)
-        #expect(conversations.state("s7", now: start)?.lastIntent == "kfz-neuzulassung")
+        #expect(conversations.state(.init("s7"), now: start)?.lastIntent == "kfz-neuzulassung")
         // Expiry stays exact, whatever the generation, and an expired topic is not carried on.
-        #expect(conversations.state("s7", now: start + .seconds(601)) == nil)
+        #expect(conversations.state(.init("s7"), now: start + .seconds(601)) == nil)
         touch("s6", nil, at: .seconds(601))
-        #expect(conversations.state("s6", now: start + .seconds(601))?.lastIntent == nil)
+        #expect(conversations.state(.init("s6"), now: start + .seconds(601))?.lastIntent == nil)
         // Nothing to remember: no conversation entry, but the reply can still get feedback.
         touch("fresh", nil, at: .seconds(601))
-        #expect(conversations.state("fresh", now: start + .seconds(601)) == nil)
+        #expect(conversations.state(.init("fresh"), now: start + .seconds(601)) == nil)
         #expect(conversations.answer("reply-fresh", now: start + .seconds(601)) != nil)
         // A generation a time-to-live old is rotated out even when it is small.
         touch("late", at: .seconds(700))
         touch("later", at: .seconds(1400))
-        #expect(conversations.state("s7", now: start + .seconds(1400)) == nil)
-        #expect(conversations.state("later", now: start + .seconds(1400)) != nil)
+        #expect(conversations.state(.init("s7"), now: start + .seconds(1400)) == nil)
+        #expect(conversations.state(.init("later"), now: start + .seconds(1400)) != nil)
     }
 
     @Test func badInputIsRefusedClearly() throws {

@@ -164,11 +164,11 @@ import TextAnalysis
         let second = LinearModel(examples: examples, classCount: 2)
         #expect(first.weights == second.weights)
         var scores = [Float](repeating: 0, count: 2)
-        first.scores(first.vector(example(["auto", "abmelden"], 0).features), into: &scores)
+        first.scores(first.vector(first.merged(example(["auto", "abmelden"], 0).features)), into: &scores)
         #expect(scores[1] > scores[0])
-        first.scores(first.vector(example(["wagen", "zulassen"], 0).features), into: &scores)
+        first.scores(first.vector(first.merged(example(["wagen", "zulassen"], 0).features)), into: &scores)
         #expect(scores[0] > scores[1])
-        first.scores(first.vector(example(["unbekannt"], 0).features), into: &scores)
+        first.scores(first.vector(first.merged(example(["unbekannt"], 0).features)), into: &scores)
         #expect(scores == [0, 0])
 
         // A model of a subset of the examples reads the larger model's merged features through
