@@ -232,30 +232,11 @@ struct LogLine {
     }
 
     mutating func number(_ value: Int) {
-        var magnitude = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var divisor: UInt = 1
-        while divisor <= magnitude / 10 { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
-        }
+        bytes.appendDecimal(value)
     }
 
     mutating func padded(_ value: Int, width: Int) {
-        Self.append(value, width: width, to: &bytes)
-    }
-
-    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
-            rest %= divisor
-            divisor /= 10
-        }
+        bytes.appendDecimal(value, minimumWidth: width)
     }
 
     /// "1.234" for 1234 µs.
@@ -291,12 +272,12 @@ struct LogLine {
         gmtime_r(&seconds, &parts)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(20)
-        append(Int(parts.tm_year) + 1900, width: 4, to: &bytes); bytes.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mon) + 1, width: 2, to: &bytes); bytes.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mday), width: 2, to: &bytes); bytes.append(UInt8(ascii: "T"))
-        append(Int(parts.tm_hour), width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_min), width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_sec), width: 2, to: &bytes); bytes.append(UInt8(ascii: "."))
+        bytes.appendDecimal(Int(parts.tm_year) + 1900, minimumWidth: 4); bytes.append(UInt8(ascii: "-"))
+        bytes.appendDecimal(Int(parts.tm_mon) + 1, minimumWidth: 2); bytes.append(UInt8(ascii: "-"))
+        bytes.appendDecimal(Int(parts.tm_mday), minimumWidth: 2); bytes.append(UInt8(ascii: "T"))
+        bytes.appendDecimal(Int(parts.tm_hour), minimumWidth: 2); bytes.append(UInt8(ascii: ":"))
+        bytes.appendDecimal(Int(parts.tm_min), minimumWidth: 2); bytes.append(UInt8(ascii: ":"))
+        bytes.appendDecimal(Int(parts.tm_sec), minimumWidth: 2); bytes.append(UInt8(ascii: "."))
         return bytes
     }
 }

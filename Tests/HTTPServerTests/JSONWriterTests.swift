@@ -93,3 +93,21 @@ import Testing
         }
     }
 }
+
+@Suite struct DecimalAppendingTests {
+    @Test func digitsSignAndPaddingAsADescriptionWouldRead() {
+        func written(_ value: Int, _ width: Int = 1) -> String {
+            var bytes: [UInt8] = []
+            bytes.appendDecimal(value, minimumWidth: width)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        for value in [0, 1, 9, 10, 99, 100, 1234, -1, -10, -987_654, Int.max, Int.min] {
+            #expect(written(value) == "\(value)")
+        }
+        #expect(written(7, 3) == "007")
+        #expect(written(2026, 4) == "2026")
+        #expect(written(12345, 3) == "12345")
+        #expect(written(-5, 3) == "-005")
+        #expect(written(0, 0) == "0")
+    }
+}

@@ -62,7 +62,7 @@ public struct JSONWriter: Sendable {
         for _ in 0..<decimals { scale *= 10 }
         let scaled = Int((value * Double(scale)).rounded())
         if scaled < 0 || (scaled == 0 && value.sign == .minus) { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(abs(scaled) / scale, width: 1)
+        bytes.appendDecimal(abs(scaled) / scale)
         bytes.append(UInt8(ascii: "."))
         var fraction = abs(scaled) % scale, width = decimals
         if fraction == 0 {
@@ -73,23 +73,7 @@ public struct JSONWriter: Sendable {
             fraction /= 10
             width -= 1
         }
-        appendDigits(fraction, width: width)
-    }
-
-    /// The decimal digits of `value` (not negative), zero-padded to at least `width`.
-    private mutating func appendDigits(_ value: Int, width: Int) {
-        var divisor = 1, count = 1
-        while value / divisor >= 10 {
-            divisor *= 10
-            count += 1
-        }
-        for _ in count..<max(count, width) { bytes.append(UInt8(ascii: "0")) }
-        var remaining = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor))
-            remaining %= divisor
-            divisor /= 10
-        }
+        bytes.appendDecimal(fraction, minimumWidth: width)
     }
 
     /// Appends a string literal escaped once beforehand (answers sent again and again).
