@@ -5,10 +5,14 @@ import Storage
 import Synchronization
 import TextAnalysis
 
-/// What the chatbot learns from its use, for the admins who curate it: questions (scrubbed of
-/// personal data), decisions, clarify choices and feedback. Questions are buffered and
-/// written in one transaction per second off the request path; feedback is written at once.
-/// Rows older than the retention period are deleted by the daemon itself.
+/// What the chatbot learns from its use, for the admins who curate it: how often each
+/// intent was answered, asked back about or chosen, and the questions an admin has to read
+/// (scrubbed of personal data): unanswered ones, clarified ones and answers below
+/// `reviewBelow`. A confidently answered question is counted, its text not kept: nobody
+/// reads it, and a citizen's words are kept only where they serve the curation.
+/// Events are buffered and written in one transaction per second off the request path;
+/// feedback is written at once. Rows older than the retention period are deleted by the
+/// daemon itself.
 public final class ChatAnalytics: Sendable {
     public struct Event: Sendable {
         public var answerId: String
@@ -70,20 +74,50 @@ public final class ChatAnalytics: Sendable {
                 t.add(column: "occurrences", .integer).notNull().defaults(to: 1)
             }
         },
+        // Counts per day, kind and intent for the statistics; question texts only where an
+        // admin reads them. Storing every answered question cost a row (about 50,000
+        // instructions on the analytics thread) per distinct question under load.
+        Migration("chatbot.4-daily-counts") { db in
+            try db.create(table: "chatCount", options: .withoutRowID) { t in
+                t.column("day", .text).notNull()  // yyyy-MM-dd, UTC, like date(askedAt)
+                t.column("kind", .text).notNull()
+                t.column("intent", .text).notNull()  // "" for none
+                t.column("count", .integer).notNull()
+                t.primaryKey(["day", "kind", "intent"])
+            }
+            try db.execute(sql: """
+                INSERT INTO chatCount (day, kind, intent, count)
+                SELECT date(askedAt), kind, COALESCE(intent, ''), SUM(occurrences) FROM chatQuestion GROUP BY 1, 2, 3
+                """)
+            // A chosen option's text was never shown: only its count is.
+            try db.execute(sql: "DELETE FROM chatQuestion WHERE kind = 'choice'")
+        },
     ]
 
     private let database: AppDatabase
     private let logger: Logger
     private let retention: Duration
+    /// Answers below this confidence are kept for review with their text ("unsure answers").
+    public let reviewBelow: Double
     private let pending = Mutex<[Event]>([])
     private let running = Atomic<Bool>(false)
     private let flushed = DispatchSemaphore(value: 0)
     private let wake = DispatchSemaphore(value: 0)
 
-    public init(database: AppDatabase, retentionDays: Int, logger: Logger) {
+    public init(database: AppDatabase, retentionDays: Int, reviewBelow: Double, logger: Logger) {
         self.database = database
         self.logger = logger
         self.retention = .seconds(retentionDays * 86_400)
+        self.reviewBelow = reviewBelow
+    }
+
+    /// Whether an admin reads this question: unanswered, asked back about, or answered unsurely.
+    func keepsText(_ event: Event) -> Bool {
+        switch event.kind {
+        case "fallback", "clarify": true
+        case "answer": event.confidence < reviewBelow
+        default: false
+        }
     }
 
     /// Queues a question; scrubbed and written within about a second, off the request path.
@@ -101,8 +135,9 @@ public final class ChatAnalytics: Sendable {
         }
     }
 
-    /// Writes queued questions now. Identical questions with the same outcome within one
-    /// flush become one row with their number of occurrences (under load, citizens ask the
+    /// Writes queued events now: every event to the daily counts; the questions an admin
+    /// reads (`keepsText`) as rows, where identical questions with the same outcome within
+    /// one flush are one row with their number of occurrences (under load, citizens ask the
     /// same few questions many times a second).
     public func flush() {
         let events = pending.withLock { events in
@@ -110,17 +145,25 @@ public final class ChatAnalytics: Sendable {
             return events
         }
         guard !events.isEmpty else { return }
+        var timestamps = StoredTimestamps()
+        struct CountKey: Hashable { var day: Substring, kind: String, intent: String }
+        var counts: [CountKey: Int] = [:]
         // Questions keyed by their bytes (UTF8Key says why).
         struct Key: Hashable { var question: UTF8Key, language: String, kind: String, intent: String? }
-        var rows: [(event: Event, occurrences: Int)] = []
+        var rows: [(event: Event, askedAt: String, occurrences: Int)] = []
         var positions: [Key: Int] = [:]
         var scrubbed: [UTF8Key: String] = [:]
         for var event in events {
+            let askedAt = timestamps.string(from: event.at)
+            counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
+            guard keepsText(event) else { continue }
             let raw = UTF8Key(event.question)
             if let known = scrubbed[raw] {
                 event.question = known
             } else {
-                let clean = String(PersonalDataScrubber.scrub(event.question).prefix(500))
+                var clean = PersonalDataScrubber.scrub(event.question)
+                // Messages are at most 500 characters; a marker can make one longer.
+                if clean.utf8.count > 500 { clean = String(clean.prefix(500)) }
                 scrubbed[raw] = clean
                 event.question = clean
             }
@@ -129,18 +172,24 @@ public final class ChatAnalytics: Sendable {
                 rows[position].occurrences += 1
             } else {
                 positions[key] = rows.count
-                rows.append((event, 1))
+                rows.append((event, askedAt, 1))
             }
         }
-        var timestamps = StoredTimestamps()
         do {
             try database.pool.write { db in
-                let statement = try db.cachedStatement(sql: """
+                let insert = try db.cachedStatement(sql: """
                     INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for (event, occurrences) in rows {
-                    try statement.execute(arguments: [event.answerId, timestamps.string(from: event.at), event.language, event.question, event.kind, event.intent,
-                                                      event.confidence, occurrences])
+                for (event, askedAt, occurrences) in rows {
+                    try insert.execute(arguments: [event.answerId, askedAt, event.language, event.question, event.kind, event.intent,
+                                                   event.confidence, occurrences])
+                }
+                let count = try db.cachedStatement(sql: """
+                    INSERT INTO chatCount (day, kind, intent, count) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (day, kind, intent) DO UPDATE SET count = count + excluded.count
+                    """)
+                for (key, value) in counts {
+                    try count.execute(arguments: [String(key.day), key.kind, key.intent, value])
                 }
             }
         } catch {
@@ -156,6 +205,9 @@ public final class ChatAnalytics: Sendable {
             try db.execute(sql: "DELETE FROM chatQuestion WHERE askedAt < ?", arguments: [cutoff])
             var removed = db.changesCount
             try db.execute(sql: "DELETE FROM chatFeedback WHERE givenAt < ?", arguments: [cutoff])
+            removed += db.changesCount
+            // Whole days: a day's counts go when the cutoff has passed all of it.
+            try db.execute(sql: "DELETE FROM chatCount WHERE day < date(?)", arguments: [cutoff])
             removed += db.changesCount
             return removed
         }
@@ -239,10 +291,12 @@ public final class ChatAnalytics: Sendable {
         public var unhelpfulIntents: [Count]
     }
 
-    /// The last `days` days, for the admin page and API.
-    public func report(days: Int, lowConfidenceBelow: Double, now: Date = Date()) throws -> Report {
+    /// The last `days` days, for the admin page and API. Counts are per calendar day (UTC), so
+    /// they cover the whole first day; the question lists start exactly `days` days ago.
+    public func report(days: Int, now: Date = Date()) throws -> Report {
         flush()
         let since = now.addingTimeInterval(-Double(days) * 86_400)
+        let reviewBelow = reviewBelow
         return try database.pool.read { db in
             func questions(_ condition: String, _ arguments: StatementArguments) throws -> [Report.Question] {
                 try Row.fetchAll(db, sql: """
@@ -256,11 +310,17 @@ public final class ChatAnalytics: Sendable {
             func counts(_ sql: String) throws -> [Report.Count] {
                 try Row.fetchAll(db, sql: sql, arguments: [since]).map { Report.Count(intent: $0["intent"], count: $0["n"]) }
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(occurrences), 0) FROM chatQuestion WHERE askedAt >= ? AND kind != 'choice'", arguments: [since]) ?? 0
+            func intentCounts(kind: String) throws -> [Report.Count] {
+                try Row.fetchAll(db, sql: """
+                    SELECT intent, SUM(count) AS n FROM chatCount WHERE day >= date(?) AND kind = ? AND intent != ''
+                    GROUP BY intent ORDER BY n DESC, intent LIMIT 30
+                    """, arguments: [since, kind]).map { Report.Count(intent: $0["intent"], count: $0["n"]) }
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM chatCount WHERE day >= date(?) AND kind != 'choice'",
+                                         arguments: [since]) ?? 0
             let daily = try Row.fetchAll(db, sql: """
-                SELECT date(askedAt) AS day, SUM((kind = 'answer') * occurrences) AS a, SUM((kind = 'clarify') * occurrences) AS c,
-                       SUM((kind = 'fallback') * occurrences) AS f
-                FROM chatQuestion WHERE askedAt >= ? GROUP BY day ORDER BY day
+                SELECT day, SUM((kind = 'answer') * count) AS a, SUM((kind = 'clarify') * count) AS c, SUM((kind = 'fallback') * count) AS f
+                FROM chatCount WHERE day >= date(?) AND kind != 'choice' GROUP BY day ORDER BY day
                 """, arguments: [since]).map { Report.Day(day: $0["day"], answer: $0["a"], clarify: $0["c"], fallback: $0["f"]) }
             let helpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND helpful", arguments: [since]) ?? 0
             let unhelpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND NOT helpful", arguments: [since]) ?? 0
@@ -270,9 +330,9 @@ public final class ChatAnalytics: Sendable {
             return Report(
                 days: days, totalQuestions: total,
                 unanswered: try questions("kind = 'fallback'", []),
-                lowConfidence: try questions("kind IN ('answer', 'clarify') AND confidence < ?", [lowConfidenceBelow]),
-                clarifyChoices: try counts("SELECT intent, SUM(occurrences) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'choice' GROUP BY intent ORDER BY n DESC LIMIT 30"),
-                topIntents: try counts("SELECT intent, SUM(occurrences) AS n FROM chatQuestion WHERE askedAt >= ? AND kind = 'answer' GROUP BY intent ORDER BY n DESC LIMIT 30"),
+                lowConfidence: try questions("kind IN ('answer', 'clarify') AND confidence < ?", [reviewBelow]),
+                clarifyChoices: try intentCounts(kind: "choice"),
+                topIntents: try intentCounts(kind: "answer"),
                 daily: daily,
                 feedback: Report.Feedback(helpful: helpful, unhelpful: unhelpful, comments: comments),
                 unhelpfulIntents: try counts("SELECT intent, COUNT(*) AS n FROM chatFeedback WHERE givenAt >= ? AND NOT helpful AND intent IS NOT NULL GROUP BY intent ORDER BY n DESC LIMIT 20"))

@@ -133,7 +133,7 @@ public struct ChatRoutes: Sendable {
     }
 
     private func analyticsAPI(_ request: Request) throws -> Response {
-        try .json(try analytics.report(days: try days(request), lowConfidenceBelow: service.policy.answerThreshold + 0.15))
+        try .json(try analytics.report(days: try days(request)))
     }
 
     private func reloadForm(_ request: Request) throws -> Response {
@@ -143,7 +143,7 @@ public struct ChatRoutes: Sendable {
 
     private func adminPage(_ request: Request) throws -> Response {
         let days = try days(request)
-        let report = try analytics.report(days: days, lowConfidenceBelow: service.policy.answerThreshold + 0.15)
+        let report = try analytics.report(days: days)
         let status = service.library.status
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "de_DE")

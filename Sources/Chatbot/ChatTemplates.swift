@@ -53,7 +53,7 @@ enum ChatTemplates {
         <select id="tage" name="tage">{{#dayChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}} Tage</option>{{/dayChoices}}</select>
         <button type="submit" class="primary">Anzeigen</button>
       </form>
-      <p>{{total}} Fragen · Rückmeldungen: {{helpful}} hilfreich, {{unhelpful}} nicht hilfreich. Gespeichert werden Fragen nur ohne personenbezogene Daten.</p>
+      <p>{{total}} Fragen · Rückmeldungen: {{helpful}} hilfreich, {{unhelpful}} nicht hilfreich. Den Wortlaut speichern wir nur bei Fragen, die hier zur Durchsicht stehen (ohne Antwort, mit Rückfrage oder unsicher beantwortet), und nur ohne personenbezogene Daten; sicher beantwortete Fragen werden nur gezählt.</p>
 
       <h3>Unbeantwortete Fragen</h3>
       {{^unanswered}}<p>Keine.</p>{{/unanswered}}

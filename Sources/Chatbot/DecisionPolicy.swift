@@ -9,6 +9,9 @@ public struct DecisionPolicy: Sendable, Equatable {
     /// Ask back when the second candidate's score reaches this share of the first's.
     public var clarifyRatio: Double
 
+    /// Answers below this confidence are listed for the admins to review (with the question).
+    public var reviewBelow: Double { answerThreshold + 0.15 }
+
     public init(answerThreshold: Double = 0.4, clarifyThreshold: Double = 0.35, clarifyRatio: Double = 0.6) {
         self.answerThreshold = answerThreshold
         self.clarifyThreshold = clarifyThreshold

@@ -58,10 +58,12 @@ public final class Kreishaus: Sendable {
         let facts = configuration.installationFacts
         chatLibrary = IntentLibrary(directory: URL(fileURLWithPath: configuration.chatbot.intentsDirectory), facts: facts, logger: logger)
         chatLibrary.reload()  // on error the bot starts empty (fallback only) and reports it; fix and SIGHUP
-        chatAnalytics = ChatAnalytics(database: database, retentionDays: configuration.chatbot.retentionDays, logger: logger)
+        let policy = DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold)
+        chatAnalytics = ChatAnalytics(database: database, retentionDays: configuration.chatbot.retentionDays, reviewBelow: policy.reviewBelow,
+                                      logger: logger)
         chat = ChatService(
             library: chatLibrary,
-            policy: DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold),
+            policy: policy,
             facts: facts, conversationTTL: .seconds(configuration.chatbot.conversationMinutes * 60), analytics: chatAnalytics)
 
         let routes = Self.routes(database: database, auth: auth, audit: audit, metrics: metrics, pages: pages)

@@ -25,7 +25,7 @@ final class ChatFixture: @unchecked Sendable {
                                         migrations: MigrationRegistry(ChatAnalytics.migrations))
         library = IntentLibrary(directory: intents.directory, facts: IntentsFixture.facts, logger: Logger(label: "test"))
         #expect(library.reload() == nil)
-        analytics = ChatAnalytics(database: database, retentionDays: 90, logger: Logger(label: "test"))
+        analytics = ChatAnalytics(database: database, retentionDays: 90, reviewBelow: 0.65, logger: Logger(label: "test"))
         service = ChatService(library: library, policy: DecisionPolicy(), facts: IntentsFixture.facts,
                               conversationTTL: conversationTTL, analytics: analytics)
     }
@@ -241,40 +241,97 @@ final class ChatFixture: @unchecked Sendable {
     @Test func repeatedQuestionsInOneFlushAreOneRowWithACount() throws {
         let chat = try ChatFixture()
         for _ in 0..<3 { _ = try chat.ask("Wer gewinnt die Bundesliga?") }
-        _ = try chat.ask("Wie melde ich mein Auto an?")
-        let report = try chat.analytics.report(days: 1, lowConfidenceBelow: 0.65)
+        let answer = try chat.ask("Wie melde ich mein Auto an?")
+        #expect(answer.kind == "answer" && answer.confidence >= 0.65)
+        let report = try chat.analytics.report(days: 1)
         #expect(report.totalQuestions == 4)
         #expect(report.unanswered.map(\.question) == ["Wer gewinnt die Bundesliga?"])
         #expect(report.unanswered.first?.count == 3)
         #expect(report.daily.first?.fallback == 3 && report.daily.first?.answer == 1)
+        #expect(report.topIntents == [.init(intent: "kfz-neuzulassung", count: 1)])
+        // The confident answer is counted; only the unanswered question is kept as text.
         let rows = try chat.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatQuestion") }
-        #expect(rows == 2)
+        #expect(rows == 1)
+    }
+
+    @Test func onlyQuestionsAnAdminReadsKeepTheirText() throws {
+        let chat = try ChatFixture()
+        let now = Date()
+        func event(_ question: String, _ kind: String, _ intent: String?, _ confidence: Double) -> ChatAnalytics.Event {
+            .init(answerId: UUID().uuidString, at: now, language: "de", question: question, kind: kind, intent: intent, confidence: confidence)
+        }
+        chat.analytics.record(event("sicher beantwortet", "answer", "kfz-neuzulassung", 0.9))
+        chat.analytics.record(event("unsicher beantwortet", "answer", "kfz-neuzulassung", 0.5))
+        chat.analytics.record(event("rückgefragt", "clarify", nil, 0.4))
+        chat.analytics.record(event("unbeantwortet", "fallback", nil, 0.1))
+        chat.analytics.record(event("gewählt", "choice", "kfz-umschreibung", 1))
+        chat.analytics.record(event("noch einmal sicher", "answer", "kfz-neuzulassung", 0.65))
+        chat.analytics.flush()
+        let stored = try chat.database.pool.read { db in try String.fetchAll(db, sql: "SELECT question FROM chatQuestion ORDER BY id") }
+        #expect(stored == ["unsicher beantwortet", "rückgefragt", "unbeantwortet"])
+        let report = try chat.analytics.report(days: 1)
+        #expect(report.totalQuestions == 5)
+        #expect(report.topIntents == [.init(intent: "kfz-neuzulassung", count: 3)])
+        #expect(report.clarifyChoices == [.init(intent: "kfz-umschreibung", count: 1)])
+        #expect(report.daily.map { [$0.answer, $0.clarify, $0.fallback] } == [[3, 1, 1]])
+        #expect(report.lowConfidence.map(\.question).sorted() == ["rückgefragt", "unsicher beantwortet"])
+        #expect(report.unanswered.map(\.question) == ["unbeantwortet"])
+        // A second flush adds to the same day's counts.
+        chat.analytics.record(event("sicher beantwortet", "answer", "kfz-neuzulassung", 0.9))
+        #expect(try chat.analytics.report(days: 1).topIntents == [.init(intent: "kfz-neuzulassung", count: 4)])
+    }
+
+    @Test func theCountsMigrationKeepsEarlierStatistics() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-chat-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("k.sqlite").path
+        let before = try AppDatabase.open(at: path, migrations: MigrationRegistry(Array(ChatAnalytics.migrations.prefix(3))))
+        try before.pool.write { db in
+            for (question, kind, intent, occurrences) in [("a", "answer", "x", 2), ("b", "answer", "x", 1), ("c", "fallback", nil, 4), ("d", "choice", "y", 1)] {
+                try db.execute(sql: """
+                    INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence, occurrences)
+                    VALUES (?, '2026-11-20 10:00:00.000', 'de', ?, ?, ?, 0.9, ?)
+                    """, arguments: [question, question, kind, intent, occurrences])
+            }
+        }
+        try before.close()
+        let after = try AppDatabase.open(at: path, migrations: MigrationRegistry(ChatAnalytics.migrations))
+        defer { try? after.close() }
+        let counts = try after.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT day, kind, intent, count FROM chatCount ORDER BY kind").map {
+                "\($0["day"] as String) \($0["kind"] as String) \($0["intent"] as String) \($0["count"] as Int)"
+            }
+        }
+        #expect(counts == ["2026-11-20 answer x 3", "2026-11-20 choice y 1", "2026-11-20 fallback  4"])
+        let texts = try after.pool.read { db in try String.fetchAll(db, sql: "SELECT question FROM chatQuestion ORDER BY question") }
+        #expect(texts == ["a", "b", "c"])
     }
 
     @Test func analyticsStoreScrubbedQuestionsAndFeedback() throws {
         let chat = try ChatFixture()
-        let answered = try chat.ask("Ich heiße Max Mustermann, wie melde ich mein Auto an? Mail: max@example.org")
-        _ = try chat.ask("Wer gewinnt die Bundesliga?")
+        let answered = try chat.ask("Wie melde ich mein Auto an?")
+        let unanswered = try chat.ask("Ich heiße Max Mustermann, wer gewinnt die Bundesliga? Mail: max@example.org")
+        #expect(unanswered.kind == "fallback")
         _ = try chat.service.reply(to: ChatRequest(message: "Fahrzeug umschreiben", choice: "kfz-umschreibung"))
         try chat.service.feedback(replyID: answered.id, helpful: false, comment: "Meine Nummer ist 0171 2345678")
         #expect(throws: ChatInputError.self) { try chat.service.feedback(replyID: "0123456789abcdef", helpful: true, comment: nil) }
 
-        let report = try chat.analytics.report(days: 30, lowConfidenceBelow: 0.65)
+        let report = try chat.analytics.report(days: 30)
         #expect(report.totalQuestions == 2)
-        #expect(report.unanswered.map(\.question) == ["Wer gewinnt die Bundesliga?"])
+        #expect(report.unanswered.map(\.question) == ["Ich heiße [Name], wer gewinnt die Bundesliga? Mail: [E-Mail]"])
         #expect(report.topIntents == [.init(intent: "kfz-neuzulassung", count: 1)])
         #expect(report.clarifyChoices == [.init(intent: "kfz-umschreibung", count: 1)])
         #expect(report.feedback.unhelpful == 1)
         #expect(report.feedback.comments.first?.comment == "Meine Nummer ist [Telefon]")
         #expect(report.unhelpfulIntents == [.init(intent: "kfz-neuzulassung", count: 1)])
         let stored = try chat.database.pool.read { db in try String.fetchAll(db, sql: "SELECT question FROM chatQuestion") }
-        #expect(stored.contains("Ich heiße [Name], wie melde ich mein Auto an? Mail: [E-Mail]"))
-        #expect(!stored.joined().contains("Mustermann"))
+        #expect(stored == ["Ich heiße [Name], wer gewinnt die Bundesliga? Mail: [E-Mail]"])
 
-        // Retention: everything older than 90 days goes.
+        // Retention: everything older than 90 days goes (counts by whole days).
         #expect(try chat.analytics.purge(now: Date().addingTimeInterval(89 * 86_400)) == 0)
-        #expect(try chat.analytics.purge(now: Date().addingTimeInterval(91 * 86_400)) == 4)  // three questions, one feedback
-        #expect(try chat.analytics.report(days: 30, lowConfidenceBelow: 0.65).totalQuestions == 0)
+        // One question, one feedback, three counts (answer, fallback, choice).
+        #expect(try chat.analytics.purge(now: Date().addingTimeInterval(91 * 86_400)) == 5)
+        #expect(try chat.analytics.report(days: 30).totalQuestions == 0)
     }
 }
 

@@ -12,6 +12,9 @@ import Testing
             Date(timeIntervalSince1970: 1_795_000_000.0995), Date(timeIntervalSince1970: 1_795_000_000.5),
             Date(timeIntervalSince1970: 1_795_000_001), Date(timeIntervalSince1970: 1_795_000_000.0004),
             Date(timeIntervalSince1970: 951_782_399.999), Date(timeIntervalSince1970: 951_782_400.01),  // 29 Feb 2000
+            Date(timeIntervalSince1970: -0.5), Date(timeIntervalSince1970: -2_208_988_800.25),  // 1969, 1 Jan 1900
+            Date(timeIntervalSince1970: 4_107_542_399.5), Date(timeIntervalSince1970: 4_107_542_400),  // 28 Feb / 1 Mar 2100
+            Date(timeIntervalSince1970: 253_402_300_799),  // 31 Dec 9999 23:59:59
         ]
         var generator = SystemRandomNumberGenerator()
         var now = Date().timeIntervalSince1970
