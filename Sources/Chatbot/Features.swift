@@ -26,31 +26,55 @@ enum Features {
         var bytes: [UInt8] = []  // "<stem>", reused for every term
         bytes.reserveCapacity(32)
         for term in text.terms {
-            let weight: Float
-            switch term.kind {
-            case .known, .compoundPart, .unknown: weight = 1
-            case .corrected: weight = 0.8
-            case .compoundHead: weight = 0.7
-            case .stopword: weight = 0.4
-            case .other: weight = 0.5
-            }
-            features.add(hash(tag: 1, term.stem), weight)
-            if term.kind != .compoundPart {
-                if let previous { features.add(hash(tag: 2, previous, term.stem), 0.5) }
-                previous = term.stem
-            }
-            guard term.kind != .stopword, term.kind != .other else { continue }
-            bytes.removeAll(keepingCapacity: true)
-            bytes.append(UInt8(ascii: "<"))
-            bytes.append(contentsOf: term.stem.utf8)
-            bytes.append(UInt8(ascii: ">"))
-            for size in gramSizes where bytes.count >= size {
-                for start in 0...(bytes.count - size) {
-                    features.add(hash(tag: UInt8(size), bytes, start..<start + size), 0.25 * weight)
-                }
+            let own = termFeatures(term, buffer: &bytes)
+            features.add(own.keys[0], own.weights[0])
+            if let key = bigramKey(after: &previous, term) { features.add(key, bigramWeight) }
+            features.keys += own.keys.dropFirst()
+            features.weights += own.weights.dropFirst()
+        }
+        return features
+    }
+
+    /// The weight of a stem bigram.
+    static let bigramWeight: Float = 0.5
+
+    /// The bigram of the previous stem and `term`'s, nil for the first; updates `previous`.
+    /// A compound's parts are no words of their own: they neither make nor end a bigram.
+    static func bigramKey(after previous: inout String?, _ term: AnalyzedTerm) -> UInt64? {
+        guard term.kind != .compoundPart else { return nil }
+        defer { previous = term.stem }
+        return previous.map { hash(tag: 2, $0, term.stem) }
+    }
+
+    /// A term's own features, which depend only on its stem and kind: the stem (always
+    /// first), then the character n-grams of a content word's stem. `buffer` is scratch space.
+    static func termFeatures(_ term: AnalyzedTerm, buffer bytes: inout [UInt8]) -> Hashed {
+        var features = Hashed()
+        let weight = weight(of: term.kind)
+        features.add(hash(tag: 1, term.stem), weight)
+        guard term.kind != .stopword, term.kind != .other else { return features }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: term.stem.utf8)
+        bytes.append(UInt8(ascii: ">"))
+        features.keys.reserveCapacity(1 + 3 * bytes.count)
+        features.weights.reserveCapacity(1 + 3 * bytes.count)
+        for size in gramSizes where bytes.count >= size {
+            for start in 0...(bytes.count - size) {
+                features.add(hash(tag: UInt8(size), bytes, start..<start + size), 0.25 * weight)
             }
         }
         return features
+    }
+
+    static func weight(of kind: AnalyzedTerm.Kind) -> Float {
+        switch kind {
+        case .known, .compoundPart, .unknown: 1
+        case .corrected: 0.8
+        case .compoundHead: 0.7
+        case .stopword: 0.4
+        case .other: 0.5
+        }
     }
 
     /// The key of a stem's unigram feature.

@@ -35,6 +35,59 @@ public final class IntentIndex: Sendable {
         /// How much of an in-scope question the vocabulary typically understands (see
         /// `heldOutCoverage`).
         let expectedCoverage: Double
+        /// `model`'s features of each term seen so far.
+        let termFeatures = TermFeatureCache()
+    }
+
+    /// A term's features in one model (`LinearModel.termFeatures`), by stem and kind: they
+    /// depend on nothing else, and citizens use a small vocabulary. Hashing and looking up
+    /// every character n-gram of every word was an eighth of a distinct question's time.
+    /// Bounded: cleared when full rather than grown. Keyed by the stem's bytes, hashed with
+    /// Swift's seeded hasher, so that nobody can make one stem's entry answer for another.
+    final class TermFeatureCache: Sendable {
+        private struct Key: Hashable {
+            var stem: UTF8Key
+            var kind: AnalyzedTerm.Kind
+        }
+
+        private let entries = Mutex<[Key: [LinearModel.Feature]]>([:])
+        static let capacity = 20_000
+
+        func features(of term: AnalyzedTerm, in model: LinearModel, buffer: inout [UInt8]) -> [LinearModel.Feature] {
+            let key = Key(stem: UTF8Key(term.stem), kind: term.kind)
+            if let known = entries.withLock({ $0[key] }) { return known }
+            let features = model.termFeatures(Features.termFeatures(term, buffer: &buffer))
+            entries.withLock { entries in
+                if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+                entries[key] = features
+            }
+            return features
+        }
+    }
+
+    /// The question's features merged over the model's ids: the same as
+    /// `model.merged(Features.extract(analyzed))`, in the same order, with each term's own
+    /// features from the cache and only the bigrams between terms hashed and looked up.
+    static func mergedFeatures(_ analyzed: AnalyzedText, index: LanguageIndex) -> LinearModel.MergedFeatures {
+        var buffer: [UInt8] = []
+        var perTerm: [[LinearModel.Feature]] = []
+        perTerm.reserveCapacity(analyzed.terms.count)
+        var count = 0
+        for term in analyzed.terms {
+            let features = index.termFeatures.features(of: term, in: index.model, buffer: &buffer)
+            perTerm.append(features)
+            count += features.count + 1
+        }
+        var merger = LinearModel.Merger(capacity: count)
+        var previous: String?
+        for (term, features) in zip(analyzed.terms, perTerm) {
+            merger.add(features[0])  // the stem, then the bigram, then the n-grams, as in `Features.extract`
+            if let key = Features.bigramKey(after: &previous, term) {
+                merger.add(LinearModel.Feature(key: key, id: index.model.featureID(of: key) ?? -1, value: Features.bigramWeight))
+            }
+            for feature in features.dropFirst() { merger.add(feature) }
+        }
+        return merger.result(rareIDF: index.model.rareIDF)
     }
 
     /// How much of a question the vocabulary understands when the question is in scope but
@@ -255,8 +308,7 @@ public final class IntentIndex: Sendable {
     }
 
     func match(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
-        let features = Features.extract(analyzed)
-        let merged = index.model.merged(features)
+        let merged = Self.mergedFeatures(analyzed, index: index)
         let vector = index.model.vector(merged)
         var scores = [Float](repeating: 0, count: index.labels.count)
         index.model.scores(vector, into: &scores)

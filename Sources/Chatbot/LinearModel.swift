@@ -216,58 +216,105 @@ struct LinearModel: Sendable {
     /// `features` merged over this model's feature ids. Unknown features still count towards
     /// the norm (`vector(_:)`): a question full of words no example uses scores low everywhere.
     func merged(_ features: Features.Hashed) -> MergedFeatures {
-        // Repeated features (an n-gram two words share) are summed through a small
-        // open-addressing table of positions, in the order they first occur: sorting the
-        // features to merge them was a third of this.
-        var merged = MergedFeatures()
-        merged.ids.reserveCapacity(features.keys.count)
-        merged.values.reserveCapacity(features.keys.count)
-        var unknownKeys: [UInt64] = []
-        var unknownValues: [Float] = []
-        var size = 16
-        while size < features.keys.count * 2 { size <<= 1 }
-        let mask = size - 1
-        var knownSlots = [Int32](repeating: -1, count: size)
-        var unknownSlots = [Int32](repeating: -1, count: size)
+        var merger = Merger(capacity: features.keys.count)
         for (key, weight) in zip(features.keys, features.weights) {
-            if let id = featureIDs[key] {
-                var slot = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: id)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            merger.add(Feature(key: key, id: featureIDs[key] ?? -1, value: weight))
+        }
+        return merger.result(rareIDF: rareIDF)
+    }
+
+    /// One hashed feature with its id in this model (-1: unknown to it).
+    struct Feature: Sendable {
+        var key: UInt64
+        var id: Int32
+        var value: Float
+    }
+
+    /// A term's own features (`Features.termFeatures`) with their ids, repeated ones summed,
+    /// in the order they first occur (the stem first): what a question's terms are merged
+    /// from, kept per term so that a question does not hash and look up each n-gram again.
+    func termFeatures(_ features: Features.Hashed) -> [Feature] {
+        var result: [Feature] = []
+        result.reserveCapacity(features.keys.count)
+        for (key, weight) in zip(features.keys, features.weights) {
+            // A stem has a few dozen n-grams: a linear search, once per term and model.
+            if let position = result.firstIndex(where: { $0.key == key }) {
+                result[position].value += weight
+            } else {
+                result.append(Feature(key: key, id: featureIDs[key] ?? -1, value: weight))
+            }
+        }
+        return result
+    }
+
+    /// Unknown features are weighted like the rarest known ones.
+    var rareIDF: Float { logf(Float(max(inverseDocumentFrequency.count, 1)) + 1) + 1 }
+
+    /// Sums repeated features (an n-gram two words share) through small open-addressing
+    /// tables of positions, in the order they first occur: sorting the features to merge them
+    /// was a third of this.
+    struct Merger {
+        private var merged = MergedFeatures()
+        private var unknownKeys: [UInt64] = []
+        private var unknownValues: [Float] = []
+        private var knownSlots: [Int32]
+        private var unknownSlots: [Int32]
+        private let mask: Int
+
+        /// `capacity`: how many features will be added (at most).
+        init(capacity: Int) {
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            mask = size - 1
+            knownSlots = [Int32](repeating: -1, count: size)
+            unknownSlots = [Int32](repeating: -1, count: size)
+            merged.ids.reserveCapacity(capacity)
+            merged.values.reserveCapacity(capacity)
+            unknownKeys.reserveCapacity(capacity)
+            unknownValues.reserveCapacity(capacity)
+        }
+
+        @inline(__always)
+        mutating func add(_ feature: Feature) {
+            if feature.id >= 0 {
+                var slot = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: feature.id)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
                 while true {
                     let position = Int(knownSlots[slot])
                     if position < 0 {
                         knownSlots[slot] = Int32(merged.ids.count)
-                        merged.ids.append(id)
-                        merged.values.append(weight)
-                        break
+                        merged.ids.append(feature.id)
+                        merged.values.append(feature.value)
+                        return
                     }
-                    if merged.ids[position] == id {
-                        merged.values[position] += weight
-                        break
-                    }
-                    slot = (slot + 1) & mask
-                }
-            } else {
-                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-                while true {
-                    let position = Int(unknownSlots[slot])
-                    if position < 0 {
-                        unknownSlots[slot] = Int32(unknownKeys.count)
-                        unknownKeys.append(key)
-                        unknownValues.append(weight)
-                        break
-                    }
-                    if unknownKeys[position] == key {
-                        unknownValues[position] += weight
-                        break
+                    if merged.ids[position] == feature.id {
+                        merged.values[position] += feature.value
+                        return
                     }
                     slot = (slot + 1) & mask
                 }
             }
+            var slot = Int(truncatingIfNeeded: (feature.key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            while true {
+                let position = Int(unknownSlots[slot])
+                if position < 0 {
+                    unknownSlots[slot] = Int32(unknownKeys.count)
+                    unknownKeys.append(feature.key)
+                    unknownValues.append(feature.value)
+                    return
+                }
+                if unknownKeys[position] == feature.key {
+                    unknownValues[position] += feature.value
+                    return
+                }
+                slot = (slot + 1) & mask
+            }
         }
-        // Unknown features are weighted like the rarest known ones.
-        let rareIDF = logf(Float(max(inverseDocumentFrequency.count, 1)) + 1) + 1
-        for value in unknownValues { merged.unknownSquare += (value * rareIDF) * (value * rareIDF) }
-        return merged
+
+        func result(rareIDF: Float) -> MergedFeatures {
+            var result = merged
+            for value in unknownValues { result.unknownSquare += (value * rareIDF) * (value * rareIDF) }
+            return result
+        }
     }
 
     /// For a model trained on a subset of `parent`'s examples (so on a subset of its

@@ -143,7 +143,7 @@ final class TermCache: Sendable {
 
 /// One term of an analysed text and how it was reached.
 public struct AnalyzedTerm: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// A word the corpus uses.
         case known
         /// A known part of a compound word.

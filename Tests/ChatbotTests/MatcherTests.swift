@@ -17,6 +17,27 @@ import TextAnalysis
         policy.decide(index.match(text, language: language))
     }
 
+    /// The per-term cache must give exactly what extracting and merging the whole question
+    /// gives: the same ids in the same order, the same sums, the same unknown weight.
+    @Test func cachedTermFeaturesMergeLikeTheWholeQuestion() throws {
+        let german = try #require(index.languages[.german])
+        let questions = [
+            "wie kann ich meinen neuen Wagen anmelden", "Auto Auto anmelden abmelden", "Wunschkennzeichenreservierung online",
+            "führerschien verloren, was nun?", "xyzzy quux Wagen 2024", "Lappen weg und Perso abgelaufen", "anan nana",
+        ]
+        for _ in 0..<2 {  // the second time from the cache
+            for question in questions {
+                let analyzed = german.pipeline.analyze(question)
+                let expected = german.model.merged(Features.extract(analyzed))
+                let cached = IntentIndex.mergedFeatures(analyzed, index: german)
+                #expect(cached.ids == expected.ids, "\(question)")
+                #expect(cached.values == expected.values, "\(question)")
+                #expect(cached.unknownSquare == expected.unknownSquare, "\(question)")
+            }
+        }
+        #expect(IntentIndex.mergedFeatures(german.pipeline.analyze("Auto Auto"), index: german).values.first == 2)
+    }
+
     @Test func questionsNotInTheFilesFindTheirIntent() {
         let cases: [(String, String)] = [
             ("wie kann ich meinen neuen Wagen anmelden", "kfz-neuzulassung"),
