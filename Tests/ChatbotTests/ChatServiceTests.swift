@@ -7,6 +7,7 @@ import HTTPTypes
 import Logging
 import Storage
 import Testing
+import TextAnalysis
 import WebUI
 
 /// The chatbot with a real SQLite database and intents in a temporary directory.
@@ -116,6 +117,55 @@ final class ChatFixture: @unchecked Sendable {
             #expect(json["id"] as? String == reply.id)
             #expect(json["language"] as? String == reply.language)
         }
+    }
+
+    @Test func messagesAreTrimmedOfWhitespaceOfAnyKind() throws {
+        let cases: [(String, String)] = [
+            ("Auto", "Auto"), ("  Auto \n", "Auto"), ("\tAuto?", "Auto?"), ("Auto \u{301}", "Auto"), ("\u{3000}Auto\u{00A0}", "Auto"),
+            ("Ä", "Ä"), ("a\u{301}", "a\u{301}"), ("   ", ""), ("\r\n", ""), ("", ""),
+        ]
+        for (message, expected) in cases {
+            #expect(ChatService.trimmed(message) == expected, "\(Array(message.unicodeScalars))")
+        }
+        let chat = try ChatFixture()
+        #expect(throws: ChatInputError(code: "empty_message", message: "Bitte geben Sie eine Frage ein.")) {
+            try chat.service.reply(to: ChatRequest(message: " \n\u{3000} "))
+        }
+        #expect(try chat.ask("  Wie melde ich mein Auto an?\n").intent == "kfz-neuzulassung")
+    }
+
+    @Test func repeatedQuestionsAreAnsweredFromTheReplyCache() throws {
+        let chat = try ChatFixture()
+        let first = try chat.ask("Wie melde ich mein Auto an?")
+        let key = ReplyCache.Key(message: UTF8Key("Wie melde ich mein Auto an?"), language: nil, previous: nil)
+        #expect(chat.library.index.replies.entry(key)?.reply.intent == "kfz-neuzulassung")
+        let again = try chat.ask("Wie melde ich mein Auto an?")
+        // The same reply, with ids of its own.
+        #expect(again.kind == first.kind && again.intent == first.intent && again.answer == first.answer && again.html == first.html)
+        #expect(again.suggestions == first.suggestions && again.confidence == first.confidence)
+        #expect(again.id != first.id && again.session != first.session)
+        let json = try #require(try JSONSerialization.jsonObject(with: again.jsonData) as? [String: Any])
+        #expect(json["id"] as? String == again.id && json["session"] as? String == again.session)
+        #expect(json["answer"] as? String == first.answer && json["kind"] as? String == "answer")
+        // A changed field is written as changed, not from the cached JSON.
+        var changed = again
+        changed.kind = "clarify"
+        changed.suggestions = []
+        let changedJSON = try #require(try JSONSerialization.jsonObject(with: changed.jsonData) as? [String: Any])
+        #expect(changedJSON["kind"] as? String == "clarify" && (changedJSON["suggestions"] as? [Any])?.isEmpty == true)
+        // Follow-ups are kept per last intent.
+        let car = try chat.ask("Ich möchte mein Auto zulassen")
+        let plate = try chat.ask("Wunschkennzeichen reservieren")
+        for _ in 0..<2 {
+            #expect(try chat.ask("Und was kostet das?", session: car.session).answer.contains("30 Euro"))
+            #expect(try chat.ask("Und was kostet das?", session: plate.session).answer.contains("12,80"))
+        }
+        // Every reply is counted, cached or not.
+        #expect(try chat.analytics.report(days: 1).totalQuestions == 8)
+        // A reload answers from the new files.
+        try chat.intents.write("kfz.intent", IntentsFixture.vehicles.replacingOccurrences(of: "rund 30 Euro", with: "rund 42 Euro"))
+        #expect(chat.library.reload() == nil)
+        #expect(try chat.ask("Und was kostet das?", session: car.session).answer.contains("42 Euro"))
     }
 
     @Test func followUpsReferToTheLastTopic() throws {

@@ -83,14 +83,17 @@ import Testing
 }
 
 @Suite struct HexTests {
-    @Test func sixteenLowerCaseDigitsMostSignificantFirst() {
-        var generator = SystemRandomNumberGenerator()
-        for value in [0, 1, 0x0123_4567_89ab_cdef, UInt64.max] + (0..<100).map({ _ in generator.next() as UInt64 }) {
-            var bytes: [UInt8] = [0x2D]
-            Hex.append(value, to: &bytes)
-            let expected = "-" + String(repeating: "0", count: 16 - String(value, radix: 16).count) + String(value, radix: 16)
-            #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    @Test func lowerCaseDigitsMostSignificantFirst() {
+        func padded(_ value: UInt64) -> String {
+            String(repeating: "0", count: 16 - String(value, radix: 16).count) + String(value, radix: 16)
         }
+        var generator = SystemRandomNumberGenerator()
+        let values: [UInt64] = [0, 1, 0x0123_4567_89ab_cdef, UInt64.max] + (0..<100).map { _ in generator.next() }
+        for value in values {
+            #expect(Hex.string(value) == padded(value))
+            #expect(Hex.string(high: value, low: ~value) == padded(value) + padded(~value))
+        }
+        #expect(Hex.string(high: 0xBEEF, low: 1) == "000000000000beef0000000000000001")
     }
 }
 

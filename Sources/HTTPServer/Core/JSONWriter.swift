@@ -16,6 +16,14 @@ public struct JSONWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer that goes on after `written` (JSON made earlier), with room for `extra` bytes more.
+    public init(continuing written: [UInt8], reserving extra: Int) {
+        // One copy: appending to an empty array would adopt `written`'s buffer (without the
+        // room asked for) and copy it at the next append.
+        bytes = written
+        bytes.reserveCapacity(written.count + extra)
+    }
+
     public var data: Data { Data(bytes) }
 
     /// Appends `text` as it is (structure: braces, keys, commas).

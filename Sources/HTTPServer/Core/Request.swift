@@ -130,13 +130,6 @@ public enum RequestID {
     public static func make() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
         // An odd multiplier permutes the 64-bit space: no two sequence numbers collide.
-        var value = start &+ sequence &* 0x9E37_79B9_7F4A_7C15
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in stride(from: 15, through: 0, by: -1) {
-                buffer[index] = Hex.digits[Int(value & 0xF)]
-                value >>= 4
-            }
-            return 16
-        }
+        return Hex.string(start &+ sequence &* 0x9E37_79B9_7F4A_7C15)
     }
 }
