@@ -124,7 +124,8 @@ public struct ChatReply: Sendable, Equatable {
 /// requested language and the conversation's last intent, with their JSON fields: citizens
 /// ask the same questions again and again ("Sperrmüll", "Öffnungszeiten"), and such a reply
 /// is the same every time but for its ids. One per index (a reload starts afresh); bounded,
-/// cleared when full. Keyed by the message's bytes (`UTF8Key` says why).
+/// cleared when full. Keyed by the bytes (`UTF8Key` says why) of the message with personal
+/// data stripped, which is all such a reply depends on: no name or address stays in memory.
 final class ReplyCache: Sendable {
     struct Key: Hashable, Sendable {
         var message: UTF8Key
@@ -307,11 +308,14 @@ public final class ChatService: Sendable {
             reply = answer(intent, parts: [index.answerPart(intent, topic: nil, language)], confidence: 1, language: language, index: index)
             recordedKind = "choice"
         } else {
-            let key = ReplyCache.Key(message: UTF8Key(message), language: requestedLanguage, previous: previous)
+            // Matched, and kept, without personal data: a name or an e-mail address says
+            // nothing about what the citizen asks.
+            let stripped = PersonalDataScrubber.strip(message)
+            let key = ReplyCache.Key(message: UTF8Key(stripped), language: requestedLanguage, previous: previous)
             if let cached = index.replies.entry(key) {
                 (reply, recordedKind) = (cached.reply, cached.kind)
             } else {
-                let match = index.match(PersonalDataScrubber.strip(message), language: requestedLanguage)
+                let match = index.match(stripped, language: requestedLanguage)
                 (reply, recordedKind) = respond(to: match, message: message, previous: previous, index: index)
                 // A fallback may list wiki articles, which change: made afresh each time.
                 if recordedKind != "fallback" || knowledge == nil {

@@ -81,8 +81,6 @@ public enum PersonalDataScrubber {
         return result
     }
 
-    /// Whether `bytes` contain `needle` (written in lower case), ignoring the case of ASCII
-    /// letters; other bytes must be equal.
     /// The words a name phrase needs, by their first letter (lower case).
     private static let nameWords: [UInt8: [[UInt8]]] = {
         var words: [UInt8: [[UInt8]]] = [:]

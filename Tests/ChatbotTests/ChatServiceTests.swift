@@ -160,8 +160,18 @@ final class ChatFixture: @unchecked Sendable {
             #expect(try chat.ask("Und was kostet das?", session: car.session).answer.contains("30 Euro"))
             #expect(try chat.ask("Und was kostet das?", session: plate.session).answer.contains("12,80"))
         }
+        // Kept without personal data: the same question with another name is the same entry.
+        let named = try chat.ask("Ich heiße Max Mustermann, wie melde ich mein Auto an?")
+        let rawKey = ReplyCache.Key(message: UTF8Key("Ich heiße Max Mustermann, wie melde ich mein Auto an?"), language: nil, previous: nil)
+        #expect(chat.library.index.replies.entry(rawKey) == nil)
+        let strippedKey = ReplyCache.Key(message: UTF8Key(PersonalDataScrubber.strip("Ich heiße Max Mustermann, wie melde ich mein Auto an?")),
+                                         language: nil, previous: nil)
+        #expect(!strippedKey.message.text.contains("Mustermann"))
+        #expect(chat.library.index.replies.entry(strippedKey)?.reply.intent == named.intent)
+        let otherName = try chat.ask("Ich heiße Erika Musterfrau, wie melde ich mein Auto an?")
+        #expect(otherName.answer == named.answer && otherName.id != named.id)
         // Every reply is counted, cached or not.
-        #expect(try chat.analytics.report(days: 1).totalQuestions == 8)
+        #expect(try chat.analytics.report(days: 1).totalQuestions == 10)
         // A reload answers from the new files.
         try chat.intents.write("kfz.intent", IntentsFixture.vehicles.replacingOccurrences(of: "rund 30 Euro", with: "rund 42 Euro"))
         #expect(chat.library.reload() == nil)
