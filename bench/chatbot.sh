@@ -143,6 +143,6 @@ for target in healthz repeated unique; do
     r=$(tr ' ' '\n' <<<"${rps[$target]}" | grep . | median); p=$(tr ' ' '\n' <<<"${p99[$target]}" | grep . | median)
     awk -v t="$target" -v r="$r" -v p="$p" -v h="$h" 'BEGIN { printf "  %-9s %8.0f req/s  p99 %6.0f us  %3.0f%% of /healthz\n", t, r, p, 100 * r / h }' | tee -a "$report"
 done
-say "  (repeated: ten citizen questions in turn, answered from the match cache; unique: four random words"
+say "  (repeated: ten citizen questions in turn, answered from the reply cache; unique: four random words"
 say "   from the domain per question, nearly all distinct: the matcher runs every time. Target: >= 50%.)"
 stop_daemon
