@@ -126,6 +126,8 @@ public struct ChatReply: Sendable, Equatable {
 /// is the same every time but for its ids. One per index (a reload starts afresh); bounded,
 /// cleared when full. Keyed by the bytes (`UTF8Key` says why) of the message with personal
 /// data stripped, which is all such a reply depends on: no name or address stays in memory.
+/// A reply is kept from its question's second time on (the first leaves only a hash), so
+/// that questions asked once neither cost an entry nor push out the ones asked again.
 final class ReplyCache: Sendable {
     struct Key: Hashable, Sendable {
         var message: UTF8Key
@@ -139,17 +141,30 @@ final class ReplyCache: Sendable {
         var kind: String
     }
 
-    private let entries = Mutex<[Key: Entry]>([:])
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        /// Hashes of keys asked once (seeded per process, so not predictable from outside;
+        /// a collision only admits a reply early).
+        var seen: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
     static let capacity = 4_096
 
     func entry(_ key: Key) -> Entry? {
-        entries.withLock { $0[key] }
+        state.withLock { $0.entries[key] }
     }
 
-    func store(_ entry: Entry, for key: Key) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = entry
+    /// Keeps `entry` when `key` was asked before; returns whether it did.
+    @discardableResult
+    func store(_ entry: Entry, for key: Key) -> Bool {
+        let hash = key.hashValue
+        return state.withLock { state in
+            if state.seen.count >= 4 * Self.capacity { state.seen.removeAll(keepingCapacity: true) }
+            guard !state.seen.insert(hash).inserted else { return false }
+            if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = entry
+            return true
         }
     }
 }
@@ -319,7 +334,7 @@ public final class ChatService: Sendable {
                 (reply, recordedKind) = respond(to: match, message: message, previous: previous, index: index)
                 // A fallback may list wiki articles, which change: made afresh each time.
                 if recordedKind != "fallback" || knowledge == nil {
-                    reply.encodedFields = reply.fieldsJSON()
+                    reply.encodedFields = reply.fieldsJSON()  // for the reply now, and for the cache
                     index.replies.store(.init(reply: reply, kind: recordedKind), for: key)
                 }
             }

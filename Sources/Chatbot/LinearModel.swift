@@ -267,11 +267,9 @@ struct LinearModel: Sendable {
             while size < capacity * 2 { size <<= 1 }
             mask = size - 1
             knownSlots = [Int32](repeating: -1, count: size)
-            unknownSlots = [Int32](repeating: -1, count: size)
+            unknownSlots = []  // made at the first unknown feature: many questions have none
             merged.ids.reserveCapacity(capacity)
             merged.values.reserveCapacity(capacity)
-            unknownKeys.reserveCapacity(capacity)
-            unknownValues.reserveCapacity(capacity)
         }
 
         @inline(__always)
@@ -292,6 +290,11 @@ struct LinearModel: Sendable {
                     }
                     slot = (slot + 1) & mask
                 }
+            }
+            if unknownSlots.isEmpty {
+                unknownSlots = [Int32](repeating: -1, count: mask + 1)
+                unknownKeys.reserveCapacity(merged.ids.capacity)
+                unknownValues.reserveCapacity(merged.ids.capacity)
             }
             var slot = Int(truncatingIfNeeded: (feature.key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
             while true {

@@ -138,6 +138,8 @@ final class ChatFixture: @unchecked Sendable {
         let chat = try ChatFixture()
         let first = try chat.ask("Wie melde ich mein Auto an?")
         let key = ReplyCache.Key(message: UTF8Key("Wie melde ich mein Auto an?"), language: nil, previous: nil)
+        #expect(chat.library.index.replies.entry(key) == nil)  // asked once: only its hash is kept
+        _ = try chat.ask("Wie melde ich mein Auto an?")
         #expect(chat.library.index.replies.entry(key)?.reply.intent == "kfz-neuzulassung")
         let again = try chat.ask("Wie melde ich mein Auto an?")
         // The same reply, with ids of its own.
@@ -156,11 +158,14 @@ final class ChatFixture: @unchecked Sendable {
         // Follow-ups are kept per last intent.
         let car = try chat.ask("Ich möchte mein Auto zulassen")
         let plate = try chat.ask("Wunschkennzeichen reservieren")
-        for _ in 0..<2 {
+        for _ in 0..<3 {
             #expect(try chat.ask("Und was kostet das?", session: car.session).answer.contains("30 Euro"))
             #expect(try chat.ask("Und was kostet das?", session: plate.session).answer.contains("12,80"))
         }
+        let costs = ReplyCache.Key(message: UTF8Key("Und was kostet das?"), language: nil, previous: "kfz-neuzulassung")
+        #expect(chat.library.index.replies.entry(costs)?.reply.answer.contains("30 Euro") == true)
         // Kept without personal data: the same question with another name is the same entry.
+        _ = try chat.ask("Ich heiße Max Mustermann, wie melde ich mein Auto an?")
         let named = try chat.ask("Ich heiße Max Mustermann, wie melde ich mein Auto an?")
         let rawKey = ReplyCache.Key(message: UTF8Key("Ich heiße Max Mustermann, wie melde ich mein Auto an?"), language: nil, previous: nil)
         #expect(chat.library.index.replies.entry(rawKey) == nil)
@@ -171,7 +176,7 @@ final class ChatFixture: @unchecked Sendable {
         let otherName = try chat.ask("Ich heiße Erika Musterfrau, wie melde ich mein Auto an?")
         #expect(otherName.answer == named.answer && otherName.id != named.id)
         // Every reply is counted, cached or not.
-        #expect(try chat.analytics.report(days: 1).totalQuestions == 10)
+        #expect(try chat.analytics.report(days: 1).totalQuestions == 14)
         // A reload answers from the new files.
         try chat.intents.write("kfz.intent", IntentsFixture.vehicles.replacingOccurrences(of: "rund 30 Euro", with: "rund 42 Euro"))
         #expect(chat.library.reload() == nil)
