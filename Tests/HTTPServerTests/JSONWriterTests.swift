@@ -82,6 +82,19 @@ import Testing
     }
 }
 
+@Suite struct JSONWriterContinuingTests {
+    @Test func goesOnAfterWhatWasWrittenWithoutChangingIt() throws {
+        var first = JSONWriter()
+        first.raw("{\"a\":"); first.string("ä\"")
+        let written = first.bytes
+        var second = JSONWriter(continuing: written, reserving: 8)
+        second.raw(",\"b\":"); second.string("x"); second.raw("}")
+        #expect(String(decoding: second.bytes, as: UTF8.self) == #"{"a":"ä\"","b":"x"}"#)
+        let parsed = try JSONSerialization.jsonObject(with: second.data) as? [String: String]
+        #expect(parsed == ["a": "ä\"", "b": "x"])
+    }
+}
+
 @Suite struct HexTests {
     @Test func lowerCaseDigitsMostSignificantFirst() {
         func padded(_ value: UInt64) -> String {
