@@ -83,7 +83,7 @@ import Testing
 }
 
 @Suite struct JSONWriterContinuingTests {
-    @Test func goesOnAfterWhatWasWrittenWithoutChangingIt() throws {
+    @Test func goesOnAfterWhatWasWritten() throws {
         var first = JSONWriter()
         first.raw("{\"a\":"); first.string("ä\"")
         let written = first.bytes
