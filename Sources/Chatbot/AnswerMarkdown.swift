@@ -56,24 +56,6 @@ public enum AnswerMarkdown {
         return output
     }
 
-    /// The text without markup, e.g. for a screen-reader summary or a plain-text channel.
-    public static func plainText(_ markdown: String) -> String {
-        let bytes = Array(markdown.utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count)
-        var position = 0
-        while position < bytes.count {
-            if bytes[position] == UInt8(ascii: "["), let link = link(in: bytes, at: position) {
-                text += bytes[link.label]
-                position = link.end
-            } else {
-                text.append(bytes[position])
-                position += 1
-            }
-        }
-        return String(decoding: text, as: UTF8.self).replacingOccurrences(of: "**", with: "")
-    }
-
     private static func listItem(_ line: String) -> (ordered: Bool, text: String)? {
         if line.hasPrefix("- ") || line.hasPrefix("* ") { return (false, String(line.dropFirst(2))) }
         let digits = line.prefix { $0.isASCII && $0.isNumber }

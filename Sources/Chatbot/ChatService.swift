@@ -155,16 +155,14 @@ final class ReplyCache: Sendable {
         state.withLock { $0.entries[key] }
     }
 
-    /// Keeps `entry` when `key` was asked before; returns whether it did.
-    @discardableResult
-    func store(_ entry: Entry, for key: Key) -> Bool {
+    /// Keeps `entry` when `key` was asked before.
+    func store(_ entry: Entry, for key: Key) {
         let hash = key.hashValue
-        return state.withLock { state in
+        state.withLock { state in
             if state.seen.count >= 4 * Self.capacity { state.seen.removeAll(keepingCapacity: true) }
-            guard !state.seen.insert(hash).inserted else { return false }
+            guard !state.seen.insert(hash).inserted else { return }
             if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
             state.entries[key] = entry
-            return true
         }
     }
 }

@@ -206,21 +206,13 @@ struct LinearModel: Sendable {
     }
 
     /// A question's features merged per feature id of a model (weights summed, before
-    /// inverse document frequency), and how much the features it does not know weigh.
+    /// inverse document frequency), and how much the features it does not know weigh: they
+    /// still count towards the norm (`vector(_:)`), so that a question full of words no
+    /// example uses scores low everywhere.
     struct MergedFeatures {
         var ids: [Int32] = []
         var values: [Float] = []
         var unknownSquare: Float = 0
-    }
-
-    /// `features` merged over this model's feature ids. Unknown features still count towards
-    /// the norm (`vector(_:)`): a question full of words no example uses scores low everywhere.
-    func merged(_ features: Features.Hashed) -> MergedFeatures {
-        var merger = Merger(capacity: features.keys.count)
-        for (key, weight) in zip(features.keys, features.weights) {
-            merger.add(Feature(key: key, id: featureIDs[key] ?? -1, value: weight))
-        }
-        return merger.result(rareIDF: rareIDF)
     }
 
     /// One hashed feature with its id in this model (-1: unknown to it).

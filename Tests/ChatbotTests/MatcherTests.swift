@@ -238,3 +238,15 @@ import TextAnalysis
         #expect(table[0] == 5 && table.count == reference.count)
     }
 }
+
+extension LinearModel {
+    /// A whole question's hashed features merged at once: the reference that the per-term
+    /// cache (`IntentIndex.mergedFeatures`) must equal, and the short way to score in tests.
+    func merged(_ features: Features.Hashed) -> MergedFeatures {
+        var merger = Merger(capacity: features.keys.count)
+        for (key, weight) in zip(features.keys, features.weights) {
+            merger.add(Feature(key: key, id: featureID(of: key) ?? -1, value: weight))
+        }
+        return merger.result(rareIDF: rareIDF)
+    }
+}

@@ -1,38 +1,9 @@
-/// Lower-case hexadecimal digits, for identifiers and JSON escapes.
+/// Lower-case hexadecimal digits, for identifiers and JSON escapes (`Hex.string`, in
+/// `Bridge/HexStrings.swift`, writes them straight into a string).
 ///
 /// ```swift
 /// Hex.string(0xBEEF)   // "000000000000beef"
 /// ```
 public enum Hex {
     public static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// The 16 digits of `value`, most significant first.
-    public static func string(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            write(value, into: buffer, at: 0)
-            return 16
-        }
-    }
-
-    /// The 32 digits of a 128-bit value, most significant first.
-    public static func string(high: UInt64, low: UInt64) -> String {
-        // Written into the string's own storage: appending digit by digit to an array and
-        // decoding it was 1,400 instructions per id, and a chat reply makes two.
-        String(unsafeUninitializedCapacity: 32) { buffer in
-            write(high, into: buffer, at: 0)
-            write(low, into: buffer, at: 16)
-            return 32
-        }
-    }
-
-    @inline(__always)
-    private static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
-        var rest = value
-        for index in stride(from: start + 15, through: start, by: -1) {
-            // Worked out rather than looked up in `digits` (a global's access and an index check per digit).
-            let nibble = UInt8(truncatingIfNeeded: rest) & 0xF
-            buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
-            rest >>= 4
-        }
-    }
 }
