@@ -159,7 +159,7 @@ public struct ChatRoutes: Sendable {
         var context: [String: Any] = [
             "days": days,
             "dayChoices": [7, 30, 90].map { ["value": $0, "selected": $0 == days] as [String: Any] },
-            "intents": status.intents, "followUps": status.followUps, "synonyms": status.synonyms,
+            "intents": status.intents, "followUps": status.followUps, "outOfScope": status.outOfScope, "synonyms": status.synonyms,
             "files": status.files.joined(separator: ", "), "languages": status.languages.joined(separator: ", "),
             "loadedAt": status.loadedAt.map(formatter.string(from:)) ?? "noch nie",
             "buildMs": String(format: "%.0f", status.buildMilliseconds),
@@ -220,7 +220,7 @@ enum Schemas {
     static let status: JSONValue = [
         "type": "object",
         "properties": [
-            "intents": ["type": "integer"], "followUps": ["type": "integer"], "synonyms": ["type": "integer"],
+            "intents": ["type": "integer"], "followUps": ["type": "integer"], "outOfScope": ["type": "integer"], "synonyms": ["type": "integer"],
             "files": ["type": "array", "items": ["type": "string"]], "lastError": ["type": ["string", "null"]],
         ],
     ]

@@ -36,7 +36,7 @@ enum ChatTemplates {
     <section aria-labelledby="stand">
       <h2 id="stand">Stand des Wissens</h2>
       <dl class="facts">
-        <dt>Intents</dt><dd>{{intents}} ({{followUps}} Nachfragethemen, {{synonyms}} Synonyme)</dd>
+        <dt>Intents</dt><dd>{{intents}} ({{followUps}} Nachfragethemen, {{outOfScope}} Themen außerhalb des Angebots, {{synonyms}} Synonyme)</dd>
         <dt>Sprachen</dt><dd>{{languages}}</dd>
         <dt>Dateien</dt><dd>{{files}}</dd>
         <dt>Geladen</dt><dd>{{loadedAt}} (Aufbau {{buildMs}} ms)</dd>

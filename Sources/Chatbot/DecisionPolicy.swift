@@ -33,7 +33,7 @@ public struct DecisionPolicy: Sendable, Equatable {
     }
 
     public func decide(_ match: IntentMatch) -> Decision {
-        guard let best = match.best, match.contentWords > 0 else { return .fallback }
+        guard let best = match.best, match.contentWords > 0, match.outside == nil else { return .fallback }
         let factor = match.certainty
         let first = best.probability * factor
         if match.ranked.count > 1 {

@@ -108,7 +108,8 @@ public struct EvaluationReport: Sendable {
             report.decisions[decision.kind, default: 0] += 1
             if let expected = item.expected {
                 report.inScope += 1
-                let predicted = result.best?.intent ?? "(keine)"
+                // Read as out of scope: not a top-1 hit, and named so in the confusions.
+                let predicted = result.outside.map { "außerhalb:" + $0.intent } ?? result.best?.intent ?? "(keine)"
                 report.confusion[expected, default: [:]][predicted, default: 0] += 1
                 if predicted == expected { report.topOneCorrect += 1 }
                 if case .answer(let answered) = decision {
@@ -150,7 +151,8 @@ public struct EvaluationReport: Sendable {
     }
 
     /// k-fold cross-validation over the catalog's examples in `language`: each fold's
-    /// examples are matched by an index built from the others.
+    /// examples are matched by an index built from the others. Examples of `outside:` blocks
+    /// count as out-of-scope questions.
     public static func crossValidate(catalog: IntentCatalog, folds: Int, policy: DecisionPolicy, language: ChatLanguage = .german) -> EvaluationReport {
         var report = EvaluationReport()
         for fold in 0..<max(2, folds) {
@@ -169,6 +171,18 @@ public struct EvaluationReport: Sendable {
                     }
                 }
                 copy.examples = kept
+                return copy
+            }
+            // Out-of-scope examples are held out the same way: each should get the fallback.
+            training.outOfScope = catalog.outOfScope.map { topic in
+                var copy = topic
+                var position = 0
+                copy.examples = topic.examples.filter { example in
+                    guard example.language == language else { return true }
+                    defer { position += 1 }
+                    if position % folds == fold { held.append(Case(text: example.text, expected: nil)); return false }
+                    return true
+                }
                 return copy
             }
             let index = IntentIndex(catalog: training)

@@ -61,3 +61,17 @@ public struct FollowUpTopic: Sendable, Equatable, Identifiable {
 
     public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
 }
+
+/// Questions the bot is not there for (the weather, football results, what car to buy),
+/// curated by the admins like intents: a question read as one of these gets the fallback
+/// instead of the nearest intent's answer. The model learns them as classes of their own, so
+/// their words count against the intents that share them.
+public struct OutOfScopeTopic: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var titles: [ChatLanguage: String]
+    public var examples: [Intent.Example]
+    public var file: String
+    public var line: Int
+
+    public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
+}

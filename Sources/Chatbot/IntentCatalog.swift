@@ -1,8 +1,8 @@
 import Foundation
 import TextAnalysis
 
-/// Everything the chatbot knows, read from one directory: `*.intent` files (intents and
-/// follow-up topics) and `synonyms.txt`. Loading fails on the first error with its file and
+/// Everything the chatbot knows, read from one directory: `*.intent` files (intents,
+/// follow-up topics and questions it is not there for) and `synonyms.txt`. Loading fails on the first error with its file and
 /// line; what is merely doubtful is left to `lint()`.
 ///
 /// ```swift
@@ -11,15 +11,19 @@ import TextAnalysis
 public struct IntentCatalog: Sendable {
     public var intents: [Intent]
     public var followUps: [FollowUpTopic]
+    /// Questions the bot is not there for: read as one of these, a question gets the fallback.
+    public var outOfScope: [OutOfScopeTopic]
     public var synonyms: SynonymTable
     public var files: [String]
 
     public static let synonymsFileName = "synonyms.txt"
     public static let fileExtension = "intent"
 
-    public init(intents: [Intent], followUps: [FollowUpTopic] = [], synonyms: SynonymTable = SynonymTable(), files: [String] = []) {
+    public init(intents: [Intent], followUps: [FollowUpTopic] = [], outOfScope: [OutOfScopeTopic] = [],
+                synonyms: SynonymTable = SynonymTable(), files: [String] = []) {
         self.intents = intents
         self.followUps = followUps
+        self.outOfScope = outOfScope
         self.synonyms = synonyms
         self.files = files
     }
@@ -33,6 +37,7 @@ public struct IntentCatalog: Sendable {
         }
         var intents: [Intent] = []
         var followUps: [FollowUpTopic] = []
+        var outOfScope: [OutOfScopeTopic] = []
         var files: [String] = []
         for name in names where name.hasSuffix(".\(fileExtension)") {
             let path = directory.appendingPathComponent(name).path
@@ -41,6 +46,7 @@ public struct IntentCatalog: Sendable {
             let parsed = try IntentFileParser(file: displayName, facts: facts).parse(text)
             intents += parsed.intents
             followUps += parsed.followUps
+            outOfScope += parsed.outOfScope
             files.append(displayName)
         }
         var synonyms = SynonymTable()
@@ -54,7 +60,7 @@ public struct IntentCatalog: Sendable {
             }
             files.append(displayName)
         }
-        let catalog = IntentCatalog(intents: intents, followUps: followUps, synonyms: synonyms, files: files)
+        let catalog = IntentCatalog(intents: intents, followUps: followUps, outOfScope: outOfScope, synonyms: synonyms, files: files)
         try catalog.validate()
         return catalog
     }
@@ -75,7 +81,8 @@ public struct IntentCatalog: Sendable {
 
     /// Errors that make the set unusable: duplicate ids, sub-answers for unknown topics.
     /// Intents and follow-up topics have separate ids (the intent `termin` and the topic
-    /// `termin` for "Brauche ich einen Termin?" after an answer may coexist).
+    /// `termin` for "Brauche ich einen Termin?" after an answer may coexist); an
+    /// `outside:` block's id is its own and no intent's.
     public func validate() throws {
         var seen: [String: Intent] = [:]
         for intent in intents {
@@ -90,6 +97,16 @@ public struct IntentCatalog: Sendable {
                 throw IntentFileError(file: topic.file, line: topic.line, "the follow-up id \"\(topic.id)\" is already used at \(first.file):\(first.line)")
             }
             topics[topic.id] = topic
+        }
+        var outside: [String: OutOfScopeTopic] = [:]
+        for topic in outOfScope {
+            if let first = outside[topic.id] {
+                throw IntentFileError(file: topic.file, line: topic.line, "the outside id \"\(topic.id)\" is already used at \(first.file):\(first.line)")
+            }
+            if let intent = seen[topic.id] {
+                throw IntentFileError(file: topic.file, line: topic.line, "the outside id \"\(topic.id)\" is already an intent's (\(intent.file):\(intent.line))")
+            }
+            outside[topic.id] = topic
         }
         for intent in intents {
             for topic in intent.subAnswers.keys.sorted() where topics[topic] == nil {
@@ -106,6 +123,18 @@ public struct IntentCatalog: Sendable {
         let ids = Set(intents.map(\.id))
         var exampleOwner: [String: (intent: String, example: Intent.Example)] = [:]
         let analyzer = Analyzer(language: .german)
+        // Outside examples first: an intent example that repeats one is the finding.
+        for topic in outOfScope {
+            for example in topic.examples {
+                let key = example.language.rawValue + ":" + analyzer.terms(example.text).joined(separator: " ")
+                if let owner = exampleOwner[key] {
+                    findings.append(IntentFileError(file: example.file, line: example.line,
+                                                    "\(topic.id): example repeats \(owner.example.file):\(owner.example.line): \"\(example.text)\""))
+                } else {
+                    exampleOwner[key] = ("outside:" + topic.id, example)
+                }
+            }
+        }
         for intent in intents {
             let german = intent.examples.filter { $0.language == .german }.count
             if german < minimumExamples {

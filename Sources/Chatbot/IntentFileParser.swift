@@ -23,12 +23,13 @@ struct IntentFileParser {
     struct Parsed {
         var intents: [Intent] = []
         var followUps: [FollowUpTopic] = []
+        var outOfScope: [OutOfScopeTopic] = []
     }
 
     let file: String
     let facts: InstallationFacts
 
-    private enum Header { case intent, followUp }
+    private enum Header { case intent, followUp, outside }
 
     private struct Draft {
         var header: Header
@@ -94,6 +95,10 @@ struct IntentFileParser {
             case .followUp:
                 parsed.followUps.append(FollowUpTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
                                                       file: file, line: finished.line))
+            case .outside:
+                guard !finished.examples.isEmpty else { throw error(finished.line, "\(finished.id): missing \"examples:\"") }
+                parsed.outOfScope.append(OutOfScopeTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
+                                                         file: file, line: finished.line))
             }
         }
 
@@ -120,16 +125,16 @@ struct IntentFileParser {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             try closeBlock()
 
-            if key == "intent" || key == "followup" {
+            if let header = Self.headers[key] {
                 try closeDraft()
                 guard value.range(of: "^[a-z0-9][a-z0-9-]{0,79}$", options: .regularExpression) != nil else {
                     throw error(number, "an id uses lower-case letters, digits and '-' (e.g. \"kfz-neuzulassung\"), got \"\(value)\"")
                 }
-                draft = Draft(header: key == "intent" ? .intent : .followUp, id: value, line: number)
+                draft = Draft(header: header, id: value, line: number)
                 continue
             }
             guard var current = draft else {
-                throw error(number, "\"\(key):\" before any \"intent:\" line")
+                throw error(number, "\"\(key):\" before any \"intent:\", \"followup:\" or \"outside:\" line")
             }
             let (name, language) = try split(key: key, line: number)
             guard current.seenKeys.insert(key).inserted else { throw error(number, "\"\(key)\" appears twice in \(current.id)") }
@@ -149,6 +154,9 @@ struct IntentFileParser {
                 block = Block(key: key, line: number)
                 if !value.isEmpty { block!.lines.append(("  " + value, number)) }
             default:
+                if current.header == .outside {
+                    throw error(number, "unknown key \"\(key)\" in an \"outside:\" block (known: title, examples, each with .en for English; it has no answer: such questions get the fallback)")
+                }
                 throw error(number, "unknown key \"\(key)\" (known: title, related, examples, answer, answer.<thema>, each with .en for English)")
             }
             draft = current
@@ -156,6 +164,10 @@ struct IntentFileParser {
         try closeDraft()
         return parsed
     }
+
+    /// The keys that start a block of their own: an intent, a follow-up topic, or questions
+    /// the bot is not there for.
+    private static let headers: [String: Header] = ["intent": .intent, "followup": .followUp, "outside": .outside]
 
     /// "answer.kosten.en" -> ("answer.kosten", .english).
     private func split(key: String, line: Int) throws -> (String, ChatLanguage) {

@@ -24,9 +24,12 @@ public final class IntentIndex: Sendable {
     struct LanguageIndex: Sendable {
         let pipeline: TextPipeline
         let model: LinearModel
-        /// Class ids: intents first, then follow-up topics.
+        /// Class ids: intents first, then follow-up topics, then the out-of-scope classes.
         let labels: [String]
         let intentCount: Int
+        /// Where the follow-up topics and the out-of-scope classes are in `labels`.
+        let topicRange: Range<Int>
+        let outsideRange: Range<Int>
         /// Only the follow-up topics: tells which topic a question asks about.
         let topicModel: LinearModel?
         /// `model`'s feature ids -> `topicModel`'s.
@@ -149,9 +152,14 @@ public final class IntentIndex: Sendable {
                 // questions look understood (measured on the out-of-scope set).
             }
             for topic in topics { corpus += topic.examples.filter { $0.language == language }.map(\.text) }
+            // Out-of-scope words are known: "Lottozahlen" splits into "Lotto" and "Zahlen", and a
+            // known word that speaks for no intent counts against an answer. But no misspelt
+            // word is corrected to one of them.
+            let outside = catalog.outOfScope.filter { topic in topic.examples.contains { $0.language == language } }
+            let outsideTexts = outside.flatMap { topic in topic.examples.filter { $0.language == language }.map(\.text) }
             let analyzer = Analyzer(language: language)
             let synonyms = language == .german ? catalog.synonyms : SynonymTable()
-            let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus)
+            let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus, knownOnly: outsideTexts)
 
             var examples: [LinearModel.Example] = []
             var topicExamples: [LinearModel.Example] = []
@@ -170,10 +178,17 @@ public final class IntentIndex: Sendable {
                     topicExamples.append(.init(features: features, label: offset))
                 }
             }
-            let model = LinearModel(examples: examples, classCount: intents.count + topics.count)
+            let outsideStart = intents.count + topics.count
+            for (offset, topic) in outside.enumerated() {
+                for example in topic.examples where example.language == language {
+                    examples.append(.init(features: Features.extract(pipeline.analyze(example.text)), label: outsideStart + offset))
+                }
+            }
+            let model = LinearModel(examples: examples, classCount: outsideStart + outside.count)
             let topicModel = topics.count > 1 ? LinearModel(examples: topicExamples, classCount: topics.count) : nil
-            let index = LanguageIndex(pipeline: pipeline, model: model, labels: intents.map(\.id) + topics.map(\.id),
-                                      intentCount: intents.count, topicModel: topicModel,
+            let index = LanguageIndex(pipeline: pipeline, model: model, labels: intents.map(\.id) + topics.map(\.id) + outside.map(\.id),
+                                      intentCount: intents.count, topicRange: intents.count..<outsideStart,
+                                      outsideRange: outsideStart..<(outsideStart + outside.count), topicModel: topicModel,
                                       topicFeatureMap: topicModel?.featureMap(from: model) ?? [], topicLabels: topics.map(\.id),
                                       expectedCoverage: Self.heldOutCoverage(analyzedExamples))
             // The examples' terms are what questions mostly consist of: their features are
@@ -259,7 +274,9 @@ public final class IntentIndex: Sendable {
     /// out when it does not: it says little against any one class.
     static func support(of owner: Int, in analyzed: AnalyzedText, model: LinearModel,
                         neutral: Range<Int>) -> (share: Double, against: [String]) {
-        let common = max(4, model.classCount / 10)
+        // Out-of-scope classes (after `neutral`) do not make a word common: "kaufen" in the
+        // shopping examples still counts against the animal-welfare answer to "Pferd kaufen".
+        let common = max(4, neutral.upperBound / 10)
         // A question has a handful of words: arrays, not sets of strings.
         var known: [String] = [], supporting: [String] = []
         var against: [String] = []
@@ -268,7 +285,7 @@ public final class IntentIndex: Sendable {
             if model.weight(ofFeature: feature, forClass: owner) > 0 || model.hasPositiveWeight(ofFeature: feature, forAnyOf: neutral) {
                 if !known.contains(term.source) { known.append(term.source) }
                 if !supporting.contains(term.source) { supporting.append(term.source) }
-            } else if model.classFrequency(ofFeature: feature) < common {
+            } else if model.classFrequency(ofFeature: feature, below: neutral.upperBound) < common {
                 if !known.contains(term.source) { known.append(term.source) }
                 against.append(term.stem)
             }
@@ -280,7 +297,7 @@ public final class IntentIndex: Sendable {
     /// Whether a known content word of the question speaks for `intent` and for no follow-up topic.
     static func hasIntentEvidence(for intent: String, in analyzed: AnalyzedText, index: LanguageIndex) -> Bool {
         guard let owner = index.labels.firstIndex(of: intent) else { return false }
-        let topics = index.intentCount..<index.labels.count
+        let topics = index.topicRange
         return analyzed.terms.contains { term in
             guard term.kind != .stopword, term.kind != .other, term.kind != .unknown else { return false }
             guard let feature = index.model.featureID(of: Features.unigramKey(term.stem)),
@@ -307,10 +324,18 @@ public final class IntentIndex: Sendable {
         let order = Self.topIndices(probabilities, count: 4)
         var ranked: [IntentMatch.Candidate] = []
         var followUp: IntentMatch.Candidate?
-        for position in order.prefix(4) {
+        var outside: IntentMatch.Candidate?
+        for (rank, position) in order.prefix(4).enumerated() {
             let candidate = IntentMatch.Candidate(intent: index.labels[position], probability: Double(probabilities[position]),
                                                   score: Double(scores[position] / reference))
-            if position < index.intentCount { ranked.append(candidate) } else if followUp == nil && ranked.isEmpty { followUp = candidate }
+            if position < index.intentCount {
+                ranked.append(candidate)
+            } else if index.outsideRange.contains(position) {
+                // Only a question read as out of scope before anything else is declined.
+                if rank == 0 { outside = candidate }
+            } else if followUp == nil && ranked.isEmpty {
+                followUp = candidate
+            }
         }
         // "Was muss ich mitbringen, um einen Roller anzumelden?" names a topic (documents) and
         // an intent: words that speak for the intent and for no topic make it a new question,
@@ -338,9 +363,9 @@ public final class IntentIndex: Sendable {
         let best = order.first.map { scores[$0] } ?? 0
         let strength = Double(min(1, max(0, best / (Self.fullStrength * reference))))
         let support = order.first.map {
-            Self.support(of: $0, in: analyzed, model: index.model, neutral: index.intentCount..<index.labels.count)
+            Self.support(of: $0, in: analyzed, model: index.model, neutral: index.topicRange)
         } ?? (share: 0, against: [])
-        return IntentMatch(language: language, ranked: ranked, followUp: followUp, topic: topic,
+        return IntentMatch(language: language, ranked: ranked, followUp: followUp, outside: outside, topic: topic,
                            coverage: analyzed.coverage, expectedCoverage: index.expectedCoverage,
                            contentWords: analyzed.contentWords, strength: strength,
                            support: support.share, wordsAgainst: support.against, analyzed: analyzed)
@@ -386,6 +411,9 @@ public struct IntentMatch: Sendable {
     public var ranked: [Candidate]
     /// Set when the question is best read as a follow-up ("Und was kostet das?").
     public var followUp: Candidate?
+    /// Set when the question is best read as one the bot is not there for (an `outside:`
+    /// class of the catalog ranks first): it gets the fallback.
+    public var outside: Candidate? = nil
     /// The follow-up topic the question mentions, if any ("kosten" in "Was kostet ein
     /// Wunschkennzeichen?"), with its strength (0…1).
     public var topic: Candidate?

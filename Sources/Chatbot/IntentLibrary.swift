@@ -17,6 +17,8 @@ public final class IntentLibrary: Sendable {
         public var directory: String
         public var intents: Int
         public var followUps: Int
+        /// `outside:` blocks: topics the bot declines.
+        public var outOfScope: Int
         public var synonyms: Int
         public var languages: [String]
         public var files: [String]
@@ -39,7 +41,7 @@ public final class IntentLibrary: Sendable {
         self.facts = facts
         self.logger = logger
         let empty = IntentIndex(catalog: IntentCatalog(intents: []))
-        state = Mutex((empty, Status(directory: directory.path, intents: 0, followUps: 0, synonyms: 0, languages: [], files: [],
+        state = Mutex((empty, Status(directory: directory.path, intents: 0, followUps: 0, outOfScope: 0, synonyms: 0, languages: [], files: [],
                                      loadedAt: nil, buildMilliseconds: 0, lastAttemptAt: nil, lastError: nil, reloads: 0)))
     }
 
@@ -73,7 +75,7 @@ public final class IntentLibrary: Sendable {
                 state.index = index
                 state.status = Status(
                     directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
-                    synonyms: catalog.synonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
+                    outOfScope: catalog.outOfScope.count, synonyms: catalog.synonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
                     loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
                     reloads: state.status.reloads + 1)
             }

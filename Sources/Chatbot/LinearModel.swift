@@ -381,6 +381,18 @@ struct LinearModel: Sendable {
         postings(id).count
     }
 
+    /// How many of the classes below `limit` have weights for a feature (postings are sorted
+    /// by class).
+    func classFrequency(ofFeature id: Int32, below limit: Int) -> Int {
+        let range = postings(id)
+        var low = range.lowerBound, high = range.upperBound
+        while low < high {
+            let middle = (low + high) >> 1
+            if Int(classes[middle]) < limit { low = middle + 1 } else { high = middle }
+        }
+        return low - range.lowerBound
+    }
+
     private func postings(_ id: Int32) -> Range<Int> {
         Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
     }

@@ -14,13 +14,18 @@ public struct TextPipeline: Sendable {
     public let vocabulary: Vocabulary
     private let cache = TermCache()
 
-    public init(analyzer: Analyzer, synonyms: SynonymTable = SynonymTable(), corpus: some Sequence<String>) {
+    /// - Parameter knownOnly: texts whose words are known, but never what a misspelt word is
+    ///   corrected to (see `Vocabulary.init`).
+    public init(analyzer: Analyzer, synonyms: SynonymTable = SynonymTable(), corpus: some Sequence<String>,
+                knownOnly: some Sequence<String> = [String]()) {
         self.analyzer = analyzer
         self.synonyms = synonyms
         var tokens: [String] = []
         for text in corpus { tokens += synonyms.apply(analyzer.tokens(text)) }
         tokens += synonyms.words.subtracting(tokens)
-        vocabulary = Vocabulary(tokens: tokens, analyzer: analyzer)
+        var other: [String] = []
+        for text in knownOnly { other += synonyms.apply(analyzer.tokens(text)) }
+        vocabulary = Vocabulary(tokens: tokens, knownOnly: other, analyzer: analyzer)
     }
 
     /// Analyses `text`. Known compounds also yield their known parts, so that a question with

@@ -28,13 +28,20 @@ public final class Vocabulary: Sendable {
     /// Compound parts are at least this long ("amt" in "Ordnungsamt").
     static let minimumPartLength = 3
 
-    public init(tokens: some Sequence<String>, analyzer: Analyzer) {
+    /// - Parameter knownOnly: tokens that are known (and compound parts) but that no unknown
+    ///   word is corrected to, unless `tokens` has them too: the chatbot's out-of-scope
+    ///   examples, so that "gefunden" does not become "erfunden" of "Wer hat das Telefon erfunden?".
+    public init(tokens: some Sequence<String>, knownOnly: some Sequence<String> = [String](), analyzer: Analyzer) {
         self.analyzer = analyzer
         var frequencies: [String: Int] = [:]
         for token in tokens { frequencies[token, default: 0] += 1 }
+        var notCorrectedTo = Set<String>()
+        for token in knownOnly where frequencies[token] == nil { notCorrectedTo.insert(token) }
+        for token in notCorrectedTo { frequencies[token] = 1 }
         self.frequencies = frequencies
         stems = Set(frequencies.keys.map(analyzer.stem))
-        let words = frequencies.keys.sorted().filter { Self.isCorrectable($0, language: analyzer.language) }.map { Array($0.utf8) }
+        let words = frequencies.keys.sorted()
+            .filter { Self.isCorrectable($0, language: analyzer.language) && !notCorrectedTo.contains($0) }.map { Array($0.utf8) }
         self.words = words
         var deletes: [UInt64] = []
         for (index, word) in words.enumerated() {

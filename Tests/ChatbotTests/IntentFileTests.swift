@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func errorsNameFileLineAndProblem() {
-        #expect(error("title: X\n")?.description == "Intents/test.intent:1: \"title:\" before any \"intent:\" line")
+        #expect(error("title: X\n")?.description == "Intents/test.intent:1: \"title:\" before any \"intent:\", \"followup:\" or \"outside:\" line")
         #expect(error("intent: a\ntitle: A\n  Wie?\n")?.line == 3)
         #expect(error("intent: Großes Ding\n")?.message.contains("lower-case") == true)
         #expect(error("intent: a\ntitle: A\nfarbe: rot\n")?.message.contains("unknown key \"farbe\"") == true)

@@ -37,7 +37,7 @@ struct IntentsCommand: ParsableCommand {
                     guard pair.count >= 2, Double(pair.count) >= 0.15 * Double(examples) else { continue }
                     findings.append("Kreuzvalidierung verwechselt \(pair.expected) mit \(pair.predicted) (\(pair.count) von \(examples) Beispielen)")
                 }
-                say("\(catalog.intents.count) Intents, \(catalog.followUps.count) Nachfragethemen, \(catalog.synonyms.count) Synonyme aus \(catalog.files.count) Dateien.")
+                say("\(catalog.intents.count) Intents, \(catalog.followUps.count) Nachfragethemen, \(catalog.outOfScope.count) Themen außerhalb des Angebots, \(catalog.synonyms.count) Synonyme aus \(catalog.files.count) Dateien.")
                 if findings.isEmpty {
                     say("Keine Beanstandungen.")
                 } else {
@@ -119,6 +119,9 @@ struct IntentsCommand: ParsableCommand {
                 if !match.wordsAgainst.isEmpty { say("Sprechen nicht für das beste Intent: \(match.wordsAgainst.joined(separator: ", "))") }
                 for candidate in match.ranked.prefix(3) {
                     say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
+                }
+                if let outside = match.outside {
+                    say("Außerhalb des Angebots: \(outside.intent) (\(String(format: "%.3f", outside.probability)))")
                 }
                 if let followUp = match.followUp { say("Nachfrage: \(followUp.intent) (\(String(format: "%.3f", followUp.probability)))") }
                 if let topic = match.topic { say("Thema der Frage: \(topic.intent) (\(String(format: "%.3f", topic.probability)))") }
