@@ -8,8 +8,8 @@ SOURCE_DIR holds whichever of these files were downloaded (see bench/public_benc
       NLU Evaluation Corpora (Braun et al., SIGdial 2017; CC BY-SA 3.0): the "training" flag
       gives the split, the intent "None" is out of scope.
   clinc150.json   CLINC150 data_full.json (Larson et al., EMNLP 2019; CC BY 3.0):
-      train/test plus oos_test as out of scope (oos_train is left out: both engines learn
-      from in-scope examples only).
+      train/test plus oos_test as out of scope (oos_train is left out, as are all
+      out-of-scope training lines: see below).
   banking77-train.csv, banking77-test.csv   Banking77 (Casanueva et al., 2020; CC BY 4.0).
 Writes NAME-train.jsonl and NAME-test.jsonl per data set found and prints their names.
 """
@@ -48,7 +48,9 @@ def main():
         read = lambda p: [(r["text"], r["category"]) for r in csv.DictReader(open(p, encoding="utf-8"))]
         sets["banking77"] = (read(train), read(test))
     for name, (train_rows, test_rows) in sets.items():
-        write(os.path.join(target, f"{name}-train.jsonl"), train_rows)
+        # Out-of-scope training lines ("None") are left out: the reference ignores them, and
+        # both engines should learn from the same lines (intents eval would learn them).
+        write(os.path.join(target, f"{name}-train.jsonl"), [(t, i) for t, i in train_rows if i != "oos"])
         write(os.path.join(target, f"{name}-test.jsonl"), test_rows)
         print(name)
 

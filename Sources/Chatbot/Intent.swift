@@ -73,5 +73,13 @@ public struct OutOfScopeTopic: Sendable, Equatable, Identifiable {
     public var file: String
     public var line: Int
 
+    public init(id: String, titles: [ChatLanguage: String], examples: [Intent.Example], file: String, line: Int) {
+        self.id = id
+        self.titles = titles
+        self.examples = examples
+        self.file = file
+        self.line = line
+    }
+
     public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
 }

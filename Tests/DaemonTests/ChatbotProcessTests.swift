@@ -138,6 +138,25 @@ import Glibc
         #expect(detectedResult["language"] as? String == "en", "\(detected.output)\(detected.errors)")
         #expect(detectedResult["top1_accuracy"] as? Double == 1)
 
+        // Out-of-scope training lines are learned as an out-of-scope class: "book a flight for
+        // two" shares "book" and "two" with the restaurant examples, and is answered without them.
+        let flight = directory.appendingPathComponent("flight.jsonl"), withOutside = directory.appendingPathComponent("outside.jsonl")
+        try "{\"text\": \"book a flight for two\", \"intent\": null}\n".write(to: flight, atomically: true, encoding: .utf8)
+        try (String(decoding: try Data(contentsOf: train), as: UTF8.self) + """
+
+            {"text": "cheap flights to Rome", "intent": null}
+            {"text": "book a flight to Paris", "intent": "oos"}
+            {"text": "flight tickets for the holidays", "intent": null}
+            """).write(to: withOutside, atomically: true, encoding: .utf8)
+        func flightRecall(_ trainFile: URL) throws -> (recall: Double?, outside: Int?) {
+            let run = try DaemonProcess.run(["intents", "eval", "--train", trainFile.path, "--test", flight.path, "--language", "en", "--json"],
+                                            dataDirectory: directory)
+            let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any] ?? [:]
+            return (object["out_of_scope_recall"] as? Double, object["train_out_of_scope"] as? Int)
+        }
+        #expect(try flightRecall(train) == (0, 0))
+        #expect(try flightRecall(withOutside) == (1, 3))
+
         // --show-misses lists what was not handled as expected, with the confidence's factors.
         let missFile = directory.appendingPathComponent("miss.jsonl")
         try "{\"text\": \"zzyzx qwfp\", \"intent\": \"weather\"}\n".write(to: missFile, atomically: true, encoding: .utf8)

@@ -156,7 +156,7 @@ struct IntentsCommand: ParsableCommand {
             abstract: "Bewertet die Erkennung auf beliebigen beschrifteten Daten: trainiert auf --train, misst auf --test.")
 
         @OptionGroup var options: ConfigOptions
-        @Option(name: .long, help: "Trainingsdaten (JSON Lines: {\"text\": \"…\", \"intent\": \"…\"}).") var train: String
+        @Option(name: .long, help: "Trainingsdaten (JSON Lines: {\"text\": \"…\", \"intent\": \"…\"}; intent null oder \"oos\": gelernt als Frage außerhalb des Angebots).") var train: String
         @Option(name: .long, help: "Testdaten (JSON Lines; intent null oder \"oos\": nicht im Katalog).") var test: String
         @Option(name: .long, help: "Sprache der Daten: de oder en (Standard: aus den Trainingsdaten erkannt).") var language: String?
         @Flag(name: .long, help: "Ausgabe als JSON.") var json = false
@@ -176,8 +176,14 @@ struct IntentsCommand: ParsableCommand {
                 let chosen = requested ?? EvaluationReport.dominantLanguage(of: trainingCases.map(\.text))
                 var examples: [String: [Intent.Example]] = [:]
                 var order: [String] = []
+                // Out-of-scope training lines become one `outside:` class, as in the intent files
+                // ("oos" is no intent: the label means out of scope).
+                var outside: [Intent.Example] = []
                 for (number, item) in trainingCases.enumerated() {
-                    guard let intent = item.expected else { continue }  // out-of-scope training lines teach nothing here
+                    guard let intent = item.expected else {
+                        outside.append(Intent.Example(text: item.text, language: chosen, file: train, line: number + 1))
+                        continue
+                    }
                     if examples[intent] == nil { order.append(intent) }
                     examples[intent, default: []].append(Intent.Example(text: item.text, language: chosen, file: train, line: number + 1))
                 }
@@ -188,11 +194,14 @@ struct IntentsCommand: ParsableCommand {
                 }
                 let clock = ContinuousClock()
                 var index: IntentIndex?
-                let buildTime = clock.measure { index = IntentIndex(catalog: IntentCatalog(intents: intents)) }
+                let outOfScope = outside.isEmpty ? [] : [OutOfScopeTopic(id: "oos", titles: [.german: "oos"],
+                                                                         examples: outside, file: train, line: outside[0].line)]
+                let buildTime = clock.measure { index = IntentIndex(catalog: IntentCatalog(intents: intents, outOfScope: outOfScope)) }
                 let report = EvaluationReport.evaluate(index: index!, cases: cases, policy: IntentsCommand.policy(configuration), language: chosen)
                 if json {
                     let object: [String: Any] = [
-                        "intents": intents.count, "train": trainingCases.count, "test": cases.count, "language": chosen.rawValue,
+                        "intents": intents.count, "train": trainingCases.count, "train_out_of_scope": outside.count,
+                        "test": cases.count, "language": chosen.rawValue,
                         "in_scope_accuracy": report.inScopeAccuracy, "top1_accuracy": report.topOneAccuracy,
                         "out_of_scope_recall": report.outOfScope == 0 ? NSNull() : report.outOfScopeRecall as Any,
                         "macro_f1": report.macroF1, "latency_p50_us": report.latencyPercentile(50), "latency_p99_us": report.latencyPercentile(99),
