@@ -29,7 +29,7 @@ public struct TestClient: Sendable {
                               body: body.map { $0.isEmpty ? .empty : .bytes($0) } ?? .empty, listener: listener)
         do {
             request.query = try QueryParameters(parsing: query)
-            request.path = try FormDecoding.percentDecode(Substring(path), plusIsSpace: false)
+            request.path = try FormDecoding.percentDecode(path)
         } catch {
             return TestResponse(status: .badRequest, headerFields: HTTPFields(), body: Data())
         }

@@ -117,9 +117,14 @@ import Testing
             bytes.appendDecimal(value, minimumWidth: width)
             return String(decoding: bytes, as: UTF8.self)
         }
-        for value in [0, 1, 9, 10, 99, 100, 1234, -1, -10, -987_654, Int.max, Int.min] {
+        for value in [0, 1, 9, 10, 99, 100, 999, 1000, 1234, -1, -10, -987_654, 1_000_000_000_000_000_000, 999_999_999_999_999_999,
+                      Int.max, Int.min] {
             #expect(written(value) == "\(value)")
         }
+        var line = Array("status=".utf8)
+        line.appendDecimal(200)
+        line.appendDecimal(-5, minimumWidth: 3)
+        #expect(String(decoding: line, as: UTF8.self) == "status=200-005")
         #expect(written(7, 3) == "007")
         #expect(written(2026, 4) == "2026")
         #expect(written(12345, 3) == "12345")

@@ -45,8 +45,8 @@ final class Exchange {
             guard method != nil else {
                 throw HTTPError(.notImplemented, code: "unknown_method", message: "Diese HTTP-Methode wird nicht unterstützt.")
             }
-            guard rawPath.hasPrefix("/") else { throw HTTPError.badRequest("Die Adresse muss mit / beginnen.", code: "bad_path") }
-            decodedPath = try FormDecoding.percentDecode(Substring(rawPath), plusIsSpace: false)
+            guard rawPath.utf8.first == UInt8(ascii: "/") else { throw HTTPError.badRequest("Die Adresse muss mit / beginnen.", code: "bad_path") }
+            decodedPath = try FormDecoding.percentDecode(rawPath)
         } catch let error as HTTPError {
             failure = error
             return

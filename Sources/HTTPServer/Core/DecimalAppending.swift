@@ -2,20 +2,25 @@ extension Array where Element == UInt8 {
     /// Appends the decimal digits of `value` (a minus sign first when it is negative),
     /// zero-padded to at least `minimumWidth` digits: "42", "-7", "007". Without a String in
     /// between (an Int's or a Double's description showed up in log lines and chat replies).
+    /// The digits are written from the right by dividing by the constant 10 (a multiplication
+    /// once compiled); dividing by a running power of ten took a hardware division per digit.
     public mutating func appendDecimal(_ value: Int, minimumWidth: Int = 1) {
         if value < 0 { append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var divisor: UInt = 1, digits = 1
-        while divisor <= magnitude / 10 {
-            divisor *= 10
+        var magnitude = value.magnitude
+        var digits = 1
+        var bound: UInt = 10
+        while digits < 20 && magnitude >= bound {
             digits += 1
+            if digits < 20 { bound &*= 10 }
         }
-        for _ in digits..<Swift.max(digits, minimumWidth) { append(UInt8(ascii: "0")) }
-        var rest = magnitude
-        while divisor > 0 {
-            append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
+        let width = Swift.max(digits, minimumWidth)
+        let start = count
+        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var position = start + width - 1
+        repeat {
+            self[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+            position -= 1
+        } while magnitude > 0
     }
 }

@@ -55,6 +55,12 @@ public enum FormDecoding {
     }
 
     /// Decodes `%XX` escapes; throws a 400 error for a malformed escape, invalid UTF-8 or NUL.
+    /// A request path: `+` stays `+`; without a `%` the path itself, not a copy.
+    public static func percentDecode(_ path: String) throws -> String {
+        guard path.utf8.contains(UInt8(ascii: "%")) else { return path }
+        return try percentDecode(Substring(path), plusIsSpace: false)
+    }
+
     public static func percentDecode(_ text: Substring, plusIsSpace: Bool) throws -> String {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
             return String(text)

@@ -30,8 +30,9 @@ public struct Router: Sendable {
 
     private let root = Node()
     public let routes: [Route]
-    /// Paths without parameters, found with one hash lookup (most requests).
-    private let literalPaths: [String: [HTTPRequest.Method: Route]]
+    /// Paths without parameters, found with one hash lookup (most requests); the few methods
+    /// of a path compared in turn (hashing the method's name cost as much as the lookup).
+    private let literalPaths: [String: [(method: HTTPRequest.Method, route: Route)]]
 
     public init(_ routes: [Route]) throws {
         self.routes = routes
@@ -52,9 +53,9 @@ public struct Router: Sendable {
             }
             node.routes[route.method] = route
         }
-        var literalPaths: [String: [HTTPRequest.Method: Route]] = [:]
+        var literalPaths: [String: [(method: HTTPRequest.Method, route: Route)]] = [:]
         for route in routes where !route.path.contains(":") {
-            literalPaths[Self.normalized(route.path), default: [:]][route.method] = route
+            literalPaths[Self.normalized(route.path), default: []].append((route.method, route))
         }
         self.literalPaths = literalPaths
     }
@@ -65,7 +66,8 @@ public struct Router: Sendable {
     }
 
     public func resolve(_ method: HTTPRequest.Method, _ path: String) -> Resolution {
-        if let byMethod = literalPaths[path], let route = byMethod[method] ?? (method == .head ? byMethod[.get] : nil) {
+        if let byMethod = literalPaths[path],
+           let route = (byMethod.first { $0.method == method } ?? (method == .head ? byMethod.first { $0.method == .get } : nil))?.route {
             // A parameter route may also match this path, but a literal one wins anyway.
             return .matched(route, [:])
         }
