@@ -2,8 +2,8 @@ import Foundation
 import TextAnalysis
 
 /// Everything the chatbot knows, read from one directory: `*.intent` files (intents,
-/// follow-up topics and questions it is not there for) and `synonyms.txt`. Loading fails on the first error with its file and
-/// line; what is merely doubtful is left to `lint()`.
+/// follow-up topics and questions it is not there for) and `synonyms.txt`. Loading fails on
+/// the first error with its file and line; what is merely doubtful is left to `lint()`.
 ///
 /// ```swift
 /// let catalog = try IntentCatalog.load(directory: URL(fileURLWithPath: "Intents"), facts: facts)
