@@ -159,21 +159,16 @@ final class LogWriter: Sendable {
 /// shared buffer cost more than the rest of a request.
 struct AccessLogWriter: Sendable {
     let format: StandardErrorLogHandler.Format
+    /// The logger's label; a short one (up to 15 bytes) is stored inline, without a reference
+    /// count that both request threads would touch.
     let label: String
     let writer: LogWriter
-    /// The constant parts of a text line, each copied at once.
-    private let levelAndLabel: [UInt8]
 
     init(format: StandardErrorLogHandler.Format, label: String, writer: LogWriter = .shared) {
         self.format = format
         self.label = label
         self.writer = writer
-        levelAndLabel = Array(" info \(label): ".utf8)
     }
-
-    private static let bytesKey = Array(" bytes=".utf8), durationKey = Array(" duration_ms=".utf8),
-        listenerKey = Array(" listener=".utf8), remoteKey = Array(" remote=".utf8),
-        requestIDKey = Array(" request_id=".utf8), statusKey = Array(" status=".utf8)
 
     func write(_ record: AccessRecord) {
         writer.append { line in
@@ -181,17 +176,19 @@ struct AccessLogWriter: Sendable {
             case .text:
                 // The path is decoded: control characters in it are escaped (a newline would
                 // forge a line of its own). Method, listener, address and id cannot hold any.
+                // The constant parts are static strings: an array constant is one shared object
+                // whose reference count both request threads would update on every line.
                 line.timestamp()
-                line.bytes += levelAndLabel
+                line.append(" info "); line += label; line.append(": ")
                 line += record.method; line.bytes.append(UInt8(ascii: " "))
                 line.bytes.appendUTF8EscapingControls(record.path)
                 line.bytes.append(UInt8(ascii: " ")); line.number(record.status)
-                line.bytes += Self.bytesKey; line.number(record.bytes)
-                line.bytes += Self.durationKey; line.milliseconds(record.microseconds)
-                line.bytes += Self.listenerKey; line += record.listener
-                line.bytes += Self.remoteKey; line += record.remoteAddress
-                line.bytes += Self.requestIDKey; line += record.requestID
-                line.bytes += Self.statusKey; line.number(record.status)
+                line.append(" bytes="); line.number(record.bytes)
+                line.append(" duration_ms="); line.milliseconds(record.microseconds)
+                line.append(" listener="); line += record.listener
+                line.append(" remote="); line += record.remoteAddress
+                line.append(" request_id="); line += record.requestID
+                line.append(" status="); line.number(record.status)
             case .json:
                 line += "{\"bytes\":\""; line.number(record.bytes)
                 line += "\",\"duration_ms\":\""; line.milliseconds(record.microseconds)
@@ -225,6 +222,11 @@ struct LogLine {
         guard !bytes.isEmpty else { return [] }
         defer { bytes.removeAll(keepingCapacity: true) }
         return bytes
+    }
+
+    /// Appends a constant: no reference count is touched.
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     static func += (line: inout LogLine, text: String) {
