@@ -51,6 +51,14 @@ import Testing
         }
     }
 
+    @Test func methodCodesNameTheirMethods() {
+        for name in HTTPMetrics.methodNames.dropLast() {
+            #expect(HTTPMetrics.methodNames[Int(HTTPMetrics.methodCode(name))] == name)
+        }
+        #expect(HTTPMetrics.methodNames[Int(HTTPMetrics.methodCode("BREW"))] == "other")
+        #expect(HTTPMetrics.methodNames[Int(HTTPMetrics.methodCode("get"))] == "other")  // methods are case-sensitive
+    }
+
     @Test func inventedMethodsShareOneLabel() throws {
         let metrics = HTTPMetrics()
         let app = try HTTPApplication(routes: [Route(.get, "/x", access: .anyone) { _ in .text("x") }],
