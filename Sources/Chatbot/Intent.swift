@@ -50,23 +50,9 @@ public struct Intent: Sendable, Equatable, Identifiable {
     }
 }
 
-/// A kind of follow-up question ("Und was kostet das?") that refers to the topic of the
-/// previous answer. Intents answer it in their sub-answer of the same id.
-public struct FollowUpTopic: Sendable, Equatable, Identifiable {
-    public var id: String
-    public var titles: [ChatLanguage: String]
-    public var examples: [Intent.Example]
-    public var file: String
-    public var line: Int
-
-    public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
-}
-
-/// Questions the bot is not there for (the weather, football results, what car to buy),
-/// curated by the admins like intents: a question read as one of these gets the fallback
-/// instead of the nearest intent's answer. The model learns them as classes of their own, so
-/// their words count against the intents that share them.
-public struct OutOfScopeTopic: Sendable, Equatable, Identifiable {
+/// A named set of example questions with no answer of its own, read from the intent files
+/// like an intent: a follow-up topic or questions the bot is not there for.
+public struct ExampleTopic: Sendable, Equatable, Identifiable {
     public var id: String
     public var titles: [ChatLanguage: String]
     public var examples: [Intent.Example]
@@ -83,3 +69,13 @@ public struct OutOfScopeTopic: Sendable, Equatable, Identifiable {
 
     public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
 }
+
+/// A kind of follow-up question ("Und was kostet das?") that refers to the topic of the
+/// previous answer (`followup:`). Intents answer it in their sub-answer of the same id.
+public typealias FollowUpTopic = ExampleTopic
+
+/// Questions the bot is not there for (`outside:`: the weather, football results, what car
+/// to buy), curated by the admins like intents: a question read as one of these gets the
+/// fallback instead of the nearest intent's answer. The model learns them as classes of their
+/// own, so their words count against the intents that share them.
+public typealias OutOfScopeTopic = ExampleTopic

@@ -195,14 +195,23 @@ struct LinearModel: Sendable {
         return zip(current, accumulated).map { $0 - $1 / step }
     }
 
+    /// The position of `owner` in a feature's postings (`range` of `classes`, sorted), if any.
     @inline(__always)
     private static func find(_ owner: Int32, in classes: [Int32], _ range: Range<Int>) -> Int? {
+        let position = lowerBound(Int(owner), in: classes, range)
+        return position < range.upperBound && classes[position] == owner ? position : nil
+    }
+
+    /// The first position in `range` of `classes` (sorted) whose class is `owner` or later;
+    /// the range's end when there is none.
+    @inline(__always)
+    private static func lowerBound(_ owner: Int, in classes: [Int32], _ range: Range<Int>) -> Int {
         var low = range.lowerBound, high = range.upperBound
         while low < high {
             let middle = (low + high) >> 1
-            if classes[middle] < owner { low = middle + 1 } else { high = middle }
+            if Int(classes[middle]) < owner { low = middle + 1 } else { high = middle }
         }
-        return low < range.upperBound && classes[low] == owner ? low : nil
+        return low
     }
 
     /// A question's features merged per feature id of a model (weights summed, before
@@ -360,37 +369,23 @@ struct LinearModel: Sendable {
         Self.find(Int32(owner), in: classes, postings(id)).map { weights[$0] } ?? 0
     }
 
-    /// Whether one of `owners` has a positive weight for a feature (postings are sorted by
-    /// class: one search for the first, then a scan).
+    /// Whether one of `owners` has a positive weight for a feature (one search for the first
+    /// of them, then a scan).
     func hasPositiveWeight(ofFeature id: Int32, forAnyOf owners: Range<Int>) -> Bool {
         let range = postings(id)
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let middle = (low + high) >> 1
-            if Int(classes[middle]) < owners.lowerBound { low = middle + 1 } else { high = middle }
-        }
-        while low < range.upperBound && Int(classes[low]) < owners.upperBound {
-            if weights[low] > 0 { return true }
-            low += 1
+        var position = Self.lowerBound(owners.lowerBound, in: classes, range)
+        while position < range.upperBound && Int(classes[position]) < owners.upperBound {
+            if weights[position] > 0 { return true }
+            position += 1
         }
         return false
     }
 
-    /// How many classes have a weight for a feature (the classes whose examples contain it).
-    func classFrequency(ofFeature id: Int32) -> Int {
-        postings(id).count
-    }
-
-    /// How many of the classes below `limit` have weights for a feature (postings are sorted
-    /// by class).
+    /// How many of the classes below `limit` have weights for a feature (the classes whose
+    /// examples contain it).
     func classFrequency(ofFeature id: Int32, below limit: Int) -> Int {
         let range = postings(id)
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let middle = (low + high) >> 1
-            if Int(classes[middle]) < limit { low = middle + 1 } else { high = middle }
-        }
-        return low - range.lowerBound
+        return Self.lowerBound(limit, in: classes, range) - range.lowerBound
     }
 
     private func postings(_ id: Int32) -> Range<Int> {

@@ -37,29 +37,19 @@ import TextAnalysis
     }
 
     @Test func blocksParseWithoutAnswers() throws {
-        let parsed = try IntentFileParser(file: "Intents/a.intent", facts: IntentsFixture.facts).parse(Self.shopping)
+        let parsed = try IntentFileTests().parse(Self.shopping)
         #expect(parsed.intents.isEmpty)
         #expect(parsed.outOfScope.map(\.id) == ["einkaufen", "wissen"])
         #expect(parsed.outOfScope[0].title(.english) == "Shopping")
         #expect(parsed.outOfScope[0].examples.filter { $0.language == .german }.count == 7)
         #expect(parsed.outOfScope[0].examples[0].line == 6)
 
-        func failure(_ text: String) -> IntentFileError? {
-            do {
-                _ = try IntentFileParser(file: "Intents/a.intent", facts: IntentsFixture.facts).parse(text)
-                Issue.record("expected an error: \(text)")
-            } catch let error as IntentFileError {
-                return error
-            } catch {
-                Issue.record("\(error)")
-            }
-            return nil
-        }
-        let answered = failure("outside: x\ntitle: X\nexamples:\n  Wetter\nanswer:\n  Sonnig\n")
+        let files = IntentFileTests()
+        let answered = files.error("outside: x\ntitle: X\nexamples:\n  Wetter\nanswer:\n  Sonnig\n")
         #expect(answered?.line == 5)
         #expect(answered?.message.contains("it has no answer") == true)
-        #expect(failure("outside: x\ntitle: X\n")?.message == "x: missing \"examples:\"")
-        #expect(failure("outside: x\nexamples:\n  Wetter\n")?.message == "x: missing \"title:\"")
+        #expect(files.error("outside: x\ntitle: X\n")?.message == "x: missing \"examples:\"")
+        #expect(files.error("outside: x\nexamples:\n  Wetter\n")?.message == "x: missing \"title:\"")
     }
 
     @Test func anIdIsNotAnIntentsAndExamplesDoNotRepeat() throws {
