@@ -12,7 +12,9 @@ import TextAnalysis
 /// reads it, and a citizen's words are kept only where they serve the curation.
 /// Events are buffered and written in one transaction per second off the request path;
 /// feedback is written at once. Rows older than the retention period are deleted by the
-/// daemon itself.
+/// daemon itself. At most `textsPerMinute` distinct question texts are stored a minute:
+/// past that, questions are only counted (kind "unstored" in the daily counts), so that a
+/// flood of made-up questions can neither fill the disk nor keep the writer busy.
 public final class ChatAnalytics: Sendable {
     public struct Event: Sendable {
         public var answerId: String
@@ -99,17 +101,45 @@ public final class ChatAnalytics: Sendable {
     private let retention: Duration
     /// Answers below this confidence are kept for review with their text ("unsure answers").
     public let reviewBelow: Double
+    /// Distinct question texts stored per minute at most (0: none).
+    public let textsPerMinute: Int
     private let pending = Mutex<[Event]>([])
+    /// The current minute's stored texts, and whether its limit has been logged.
+    private let textBudget = Mutex<(minute: Int, stored: Int, warned: Bool)>((Int.min, 0, false))
     private let running = Atomic<Bool>(false)
     private let flushed = DispatchSemaphore(value: 0)
     private let wake = DispatchSemaphore(value: 0)
 
-    public init(database: AppDatabase, retentionDays: Int, reviewBelow: Double, logger: Logger) {
+    public init(database: AppDatabase, retentionDays: Int, reviewBelow: Double, textsPerMinute: Int = 60, logger: Logger) {
         self.database = database
         self.logger = logger
         self.retention = .seconds(retentionDays * 86_400)
         self.reviewBelow = reviewBelow
+        self.textsPerMinute = max(0, textsPerMinute)
     }
+
+    /// Whether one more distinct text may be stored in the minute `at` falls in (logs once a
+    /// minute when the limit is reached).
+    private func grantText(at: Date) -> Bool {
+        let minute = Int((at.timeIntervalSince1970 / 60).rounded(.down))
+        let (granted, warn) = textBudget.withLock { budget -> (Bool, Bool) in
+            if minute > budget.minute { budget = (minute, 0, false) }
+            guard budget.stored < textsPerMinute else {
+                defer { budget.warned = true }
+                return (false, !budget.warned)
+            }
+            budget.stored += 1
+            return (true, false)
+        }
+        if warn {
+            logger.warning("chat analytics: question text limit reached; further questions this minute are only counted",
+                           metadata: ["limit_per_minute": .stringConvertible(textsPerMinute)])
+        }
+        return granted
+    }
+
+    /// The daily counts' kind for questions whose text was over the limit.
+    static let unstoredKind = "unstored"
 
     /// Whether an admin reads this question: unanswered, asked back about, or answered unsurely.
     func keepsText(_ event: Event) -> Bool {
@@ -155,18 +185,28 @@ public final class ChatAnalytics: Sendable {
         var scrubbed: [UTF8Key: String] = [:]
         for var event in events {
             let askedAt = timestamps.string(from: event.at)
-            counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
-            guard keepsText(event) else { continue }
+            guard keepsText(event) else {
+                counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
+                continue
+            }
             let raw = UTF8Key(event.question)
             if let known = scrubbed[raw] {
                 event.question = known
             } else {
+                // A text already stored in this batch costs nothing from the minute's budget.
+                guard grantText(at: event.at) else {
+                    // Over the limit: counted as what it was and as not stored.
+                    counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
+                    counts[CountKey(day: askedAt.prefix(10), kind: Self.unstoredKind, intent: ""), default: 0] += 1
+                    continue
+                }
                 var clean = PersonalDataScrubber.scrub(event.question)
                 // Messages are at most 500 characters; a marker can make one longer.
                 if clean.utf8.count > 500 { clean = String(clean.prefix(500)) }
                 scrubbed[raw] = clean
                 event.question = clean
             }
+            counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
             let key = Key(question: UTF8Key(event.question), language: event.language, kind: event.kind, intent: event.intent)
             if let position = positions[key] {
                 rows[position].occurrences += 1
@@ -282,6 +322,8 @@ public final class ChatAnalytics: Sendable {
 
         public var days: Int
         public var totalQuestions: Int
+        /// Questions to review whose text was over the per-minute limit: counted, not stored.
+        public var questionsNotStored: Int
         public var unanswered: [Question]
         public var lowConfidence: [Question]
         public var clarifyChoices: [Count]
@@ -316,11 +358,13 @@ public final class ChatAnalytics: Sendable {
                     GROUP BY intent ORDER BY n DESC, intent LIMIT 30
                     """, arguments: [since, kind]).map { Report.Count(intent: $0["intent"], count: $0["n"]) }
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM chatCount WHERE day >= date(?) AND kind != 'choice'",
-                                         arguments: [since]) ?? 0
+            func sum(kinds: String) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM chatCount WHERE day >= date(?) AND kind IN (\(kinds))",
+                                 arguments: [since]) ?? 0
+            }
             let daily = try Row.fetchAll(db, sql: """
                 SELECT day, SUM((kind = 'answer') * count) AS a, SUM((kind = 'clarify') * count) AS c, SUM((kind = 'fallback') * count) AS f
-                FROM chatCount WHERE day >= date(?) AND kind != 'choice' GROUP BY day ORDER BY day
+                FROM chatCount WHERE day >= date(?) AND kind IN ('answer', 'clarify', 'fallback') GROUP BY day ORDER BY day
                 """, arguments: [since]).map { Report.Day(day: $0["day"], answer: $0["a"], clarify: $0["c"], fallback: $0["f"]) }
             let helpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND helpful", arguments: [since]) ?? 0
             let unhelpful = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chatFeedback WHERE givenAt >= ? AND NOT helpful", arguments: [since]) ?? 0
@@ -328,7 +372,8 @@ public final class ChatAnalytics: Sendable {
                 SELECT givenAt, intent, helpful, comment FROM chatFeedback WHERE givenAt >= ? AND comment IS NOT NULL ORDER BY givenAt DESC LIMIT 50
                 """, arguments: [since]).map { Report.Comment(givenAt: $0["givenAt"], intent: $0["intent"], helpful: $0["helpful"], comment: $0["comment"]) }
             return Report(
-                days: days, totalQuestions: total,
+                days: days, totalQuestions: try sum(kinds: "'answer', 'clarify', 'fallback'"),
+                questionsNotStored: try sum(kinds: "'\(ChatAnalytics.unstoredKind)'"),
                 unanswered: try questions("kind = 'fallback'", []),
                 lowConfidence: try questions("kind IN ('answer', 'clarify') AND confidence < ?", [reviewBelow]),
                 clarifyChoices: try intentCounts(kind: "choice"),

@@ -164,6 +164,8 @@ public struct ChatRoutes: Sendable {
             "loadedAt": status.loadedAt.map(formatter.string(from:)) ?? "noch nie",
             "buildMs": String(format: "%.0f", status.buildMilliseconds),
             "total": report.totalQuestions,
+            "notStored": report.questionsNotStored, "hasNotStored": report.questionsNotStored > 0,
+            "textsPerMinute": analytics.textsPerMinute, "textsOff": analytics.textsPerMinute == 0,
             "unanswered": questions(report.unanswered), "lowConfidence": questions(report.lowConfidence),
             "choices": counts(report.clarifyChoices), "top": counts(report.topIntents),
             "unhelpfulIntents": counts(report.unhelpfulIntents),
@@ -227,7 +229,7 @@ enum Schemas {
     static let analytics: JSONValue = [
         "type": "object",
         "properties": [
-            "days": ["type": "integer"], "totalQuestions": ["type": "integer"],
+            "days": ["type": "integer"], "totalQuestions": ["type": "integer"], "questionsNotStored": ["type": "integer"],
             "unanswered": ["type": "array"], "lowConfidence": ["type": "array"], "clarifyChoices": ["type": "array"],
             "topIntents": ["type": "array"], "daily": ["type": "array"], "feedback": ["type": "object"],
         ],

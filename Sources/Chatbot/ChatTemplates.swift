@@ -54,6 +54,7 @@ enum ChatTemplates {
         <button type="submit" class="primary">Anzeigen</button>
       </form>
       <p>{{total}} Fragen · Rückmeldungen: {{helpful}} hilfreich, {{unhelpful}} nicht hilfreich. Den Wortlaut speichern wir nur bei Fragen, die hier zur Durchsicht stehen (ohne Antwort, mit Rückfrage oder unsicher beantwortet), und nur ohne personenbezogene Daten; sicher beantwortete Fragen werden nur gezählt.</p>
+      {{#hasNotStored}}<p class="notice">Von {{notStored}} weiteren Fragen zur Durchsicht ist nur die Anzahl gespeichert: {{#textsOff}}Der Wortlaut wird nicht gespeichert{{/textsOff}}{{^textsOff}}Es kamen mehr als {{textsPerMinute}} in einer Minute (Schutz vor Überflutung){{/textsOff}}, Einstellung <code>chatbot.stored_questions_per_minute</code>.</p>{{/hasNotStored}}
 
       <h3>Unbeantwortete Fragen</h3>
       {{^unanswered}}<p>Keine.</p>{{/unanswered}}

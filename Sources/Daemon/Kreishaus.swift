@@ -60,7 +60,7 @@ public final class Kreishaus: Sendable {
         chatLibrary.reload()  // on error the bot starts empty (fallback only) and reports it; fix and SIGHUP
         let policy = DecisionPolicy(answerThreshold: configuration.chatbot.answerThreshold, clarifyThreshold: configuration.chatbot.clarifyThreshold)
         chatAnalytics = ChatAnalytics(database: database, retentionDays: configuration.chatbot.retentionDays, reviewBelow: policy.reviewBelow,
-                                      logger: logger)
+                                      textsPerMinute: configuration.chatbot.storedQuestionsPerMinute, logger: logger)
         chat = ChatService(
             library: chatLibrary,
             policy: policy,

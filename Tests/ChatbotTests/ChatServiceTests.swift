@@ -19,14 +19,15 @@ final class ChatFixture: @unchecked Sendable {
     let service: ChatService
     let databaseDirectory: URL
 
-    init(conversationTTL: Duration = .seconds(600)) throws {
+    init(conversationTTL: Duration = .seconds(600), textsPerMinute: Int = 60) throws {
         intents = try IntentsFixture()
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-chat-\(UUID().uuidString)")
         database = try AppDatabase.open(at: databaseDirectory.appendingPathComponent("k.sqlite").path,
                                         migrations: MigrationRegistry(ChatAnalytics.migrations))
         library = IntentLibrary(directory: intents.directory, facts: IntentsFixture.facts, logger: Logger(label: "test"))
         #expect(library.reload() == nil)
-        analytics = ChatAnalytics(database: database, retentionDays: 90, reviewBelow: 0.65, logger: Logger(label: "test"))
+        analytics = ChatAnalytics(database: database, retentionDays: 90, reviewBelow: 0.65, textsPerMinute: textsPerMinute,
+                                  logger: Logger(label: "test"))
         service = ChatService(library: library, policy: DecisionPolicy(), facts: IntentsFixture.facts,
                               conversationTTL: conversationTTL, analytics: analytics)
     }
@@ -346,6 +347,38 @@ final class ChatFixture: @unchecked Sendable {
         #expect(try chat.analytics.report(days: 1).topIntents == [.init(intent: "kfz-neuzulassung", count: 4)])
     }
 
+    @Test func questionTextsPastThePerMinuteLimitAreOnlyCounted() throws {
+        let chat = try ChatFixture(textsPerMinute: 2)
+        let minute = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60)
+        func event(_ question: String, _ kind: String = "fallback", at offset: TimeInterval = 1) -> ChatAnalytics.Event {
+            .init(answerId: UUID().uuidString, at: minute + offset, language: "de", question: question, kind: kind, intent: nil, confidence: 0.1)
+        }
+        chat.analytics.record(event("erste Frage"))
+        chat.analytics.record(event("zweite Frage", "clarify"))
+        chat.analytics.record(event("erste Frage"))  // the same text again: one row, no extra budget
+        chat.analytics.record(event("dritte Frage"))
+        chat.analytics.flush()
+        chat.analytics.record(event("vierte Frage", "clarify", at: 30))  // a later batch, same minute
+        chat.analytics.flush()
+        chat.analytics.record(event("fünfte Frage", at: 61))  // the next minute has its own budget
+        chat.analytics.flush()
+        let stored = try chat.database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT question, occurrences FROM chatQuestion ORDER BY id").map { "\($0["question"] as String) \($0["occurrences"] as Int)" }
+        }
+        #expect(stored == ["erste Frage 2", "zweite Frage 1", "fünfte Frage 1"])
+        let report = try chat.analytics.report(days: 1)
+        #expect(report.totalQuestions == 6)
+        #expect(report.questionsNotStored == 2)
+        #expect(report.daily.map { [$0.answer, $0.clarify, $0.fallback] } == [[0, 2, 4]])
+    }
+
+    @Test func noQuestionTextIsStoredWithALimitOfZero() throws {
+        let chat = try ChatFixture(textsPerMinute: 0)
+        _ = try chat.ask("Wer gewinnt die Bundesliga?")
+        let report = try chat.analytics.report(days: 1)
+        #expect(report.totalQuestions == 1 && report.questionsNotStored == 1 && report.unanswered.isEmpty)
+    }
+
     @Test func theCountsMigrationKeepsEarlierStatistics() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kreishaus-chat-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -514,5 +547,16 @@ final class ChatFixture: @unchecked Sendable {
         let status = client.execute(.get, "/api/chat/status")
         #expect(status.json?["intents"] as? Int == 6)
         #expect(client.execute(.get, "/api/chat/analytics?days=abc").errorCode == "invalid_days")
+        #expect(!page.text.contains("Schutz vor Überflutung"))
+    }
+
+    @Test func theAdminPageSaysWhenQuestionTextsWereOnlyCounted() throws {
+        let chat = try ChatFixture(textsPerMinute: 0)
+        _ = try chat.ask("Wer gewinnt die Bundesliga?")
+        let client = TestClient(try chat.application())
+        let page = client.execute(.get, "/chatbot")
+        #expect(page.text.contains("Von 1 weiteren Fragen zur Durchsicht ist nur die Anzahl gespeichert"))
+        #expect(page.text.contains("Der Wortlaut wird nicht gespeichert, Einstellung"))
+        #expect(client.execute(.get, "/api/chat/analytics").json?["questionsNotStored"] as? Int == 1)
     }
 }

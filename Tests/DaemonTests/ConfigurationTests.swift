@@ -23,6 +23,7 @@ import Testing
         let configuration = try Configuration.load(path: path, environment: [:])
         #expect(configuration.intranet.port == 8080)
         #expect(configuration.publicSite.port == 8081)
+        #expect(configuration.chatbot.storedQuestionsPerMinute == 60)
         #expect(configuration.departments.contains { $0.id == "zulassung" && $0.name == "Zulassungsstelle" })
         #expect(configuration.timeZone == "Europe/Berlin")
     }
@@ -50,6 +51,10 @@ import Testing
 
         let department = error("departments:\n  - id: Zulassung Stelle\n")
         #expect(department?.line == 2)
+
+        let texts = error("chatbot:\n  stored_questions_per_minute: -1\n")
+        #expect(texts?.line == 2)
+        #expect(texts?.message.contains("chatbot.stored_questions_per_minute") == true)
     }
 
     @Test func environmentOverridesTheFile() throws {

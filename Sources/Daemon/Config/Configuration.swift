@@ -87,6 +87,8 @@ public struct Configuration: Sendable, Equatable {
         public var clarifyThreshold = 0.35
         public var conversationMinutes = 30
         public var retentionDays = 90
+        /// Distinct question texts the analytics store per minute at most.
+        public var storedQuestionsPerMinute = 60
         public var watchFiles = true
     }
 
@@ -240,6 +242,7 @@ public struct Configuration: Sendable, Equatable {
             chatbot.clarifyThreshold = try chat.double("clarify_threshold", in: 0...1) ?? chatbot.clarifyThreshold
             chatbot.conversationMinutes = try chat.int("conversation_minutes", in: 1...(24 * 60)) ?? chatbot.conversationMinutes
             chatbot.retentionDays = try chat.int("retention_days", in: 1...3650) ?? chatbot.retentionDays
+            chatbot.storedQuestionsPerMinute = try chat.int("stored_questions_per_minute", in: 0...100_000) ?? chatbot.storedQuestionsPerMinute
             chatbot.watchFiles = try chat.bool("watch_files") ?? chatbot.watchFiles
             try chat.finish()
         }
