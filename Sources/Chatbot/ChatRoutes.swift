@@ -192,7 +192,8 @@ enum Schemas {
     static let chatRequest: JSONValue = [
         "type": "object", "required": ["message"],
         "properties": [
-            "message": ["type": "string", "minLength": 1, "maxLength": 500],
+            "message": ["type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S",
+                        "description": "Die Frage; höchstens 500 Zeichen (Unicode-Codepunkte), nicht nur Leerraum"],
             "session": ["type": ["string", "null"], "pattern": "^([A-Za-z0-9_-]{8,64})?$",
                         "description": "Kennung des Gesprächs aus einer früheren Antwort; fehlt sie oder ist sie leer, beginnt ein neues"],
             "language": ["type": ["string", "null"], "enum": ["de", "en", "", .null],

@@ -281,13 +281,13 @@ public final class ChatService: Sendable {
     }
 
     public func reply(to request: ChatRequest) throws -> ChatReply {
-        let message = Self.trimmed(request.message)
-        guard !message.isEmpty else { throw ChatInputError(code: "empty_message", message: "Bitte geben Sie eine Frage ein.") }
-        // Characters are only counted when the bytes could exceed the limit (counting breaks
-        // the whole text into grapheme clusters).
-        guard message.utf8.count <= Self.maximumMessageLength || message.count <= Self.maximumMessageLength else {
+        // The message as sent is measured in Unicode code points, as the API's JSON Schema
+        // (maxLength) counts; they are only counted when the bytes could exceed the limit.
+        guard request.message.utf8.count <= Self.maximumMessageLength || request.message.unicodeScalars.count <= Self.maximumMessageLength else {
             throw ChatInputError(code: "message_too_long", message: "Die Nachricht ist zu lang (höchstens \(Self.maximumMessageLength) Zeichen).")
         }
+        let message = Self.trimmed(request.message)
+        guard !message.isEmpty else { throw ChatInputError(code: "empty_message", message: "Bitte geben Sie eine Frage ein.") }
         var requestedLanguage: ChatLanguage?
         if let language = request.language, !language.isEmpty {
             guard let known = ChatLanguage(rawValue: language) else {
@@ -367,7 +367,7 @@ public final class ChatService: Sendable {
         guard Conversations.isValidIdentifier(replyID), let given = conversations.answer(replyID) else {
             throw ChatInputError(code: "unknown_reply", message: "Zu dieser Antwort kann keine Rückmeldung mehr gegeben werden.")
         }
-        if let comment, comment.count > 1000 {
+        if let comment, comment.unicodeScalars.count > 1000 {
             throw ChatInputError(code: "comment_too_long", message: "Der Kommentar ist zu lang (höchstens 1000 Zeichen).")
         }
         do {

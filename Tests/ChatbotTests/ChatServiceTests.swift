@@ -290,6 +290,10 @@ final class ChatFixture: @unchecked Sendable {
         #expect(code(ChatRequest(message: "   ")) == "empty_message")
         #expect(code(ChatRequest(message: String(repeating: "a", count: 501))) == "message_too_long")
         #expect(code(ChatRequest(message: String(repeating: "ä", count: 500))) == nil)
+        // Code points, as the JSON Schema's maxLength counts: a thumb with a skin tone is two.
+        #expect(code(ChatRequest(message: "👍🏻" + String(repeating: "*", count: 499))) == "message_too_long")
+        #expect(code(ChatRequest(message: "👍🏻" + String(repeating: "*", count: 498))) == nil)
+        #expect(code(ChatRequest(message: String(repeating: "a", count: 500) + " ")) == "message_too_long")  // as sent
         #expect(code(ChatRequest(message: "Hallo", language: "fr")) == "invalid_language")
         #expect(code(ChatRequest(message: "Hallo", session: "<script>")) == "invalid_session")
         #expect(code(ChatRequest(message: "Führerschein verloren", choice: "gibt-es-nicht")) == nil)  // ignored

@@ -155,6 +155,12 @@ import Testing
             let documented = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
             #expect(paths["/" + documented]?[route.method.rawValue.lowercased()] != nil, "\(route.method.rawValue) \(route.path) missing from the document")
         }
+        // String parameters say that NUL is refused (a fuzzer sends only what the schema allows).
+        let audit = try #require((paths["/api/audit"]?["get"] as? [String: Any])?["parameters"] as? [[String: Any]])
+        let action = try #require(audit.first { $0["name"] as? String == "action" }?["schema"] as? [String: Any])
+        #expect(action["pattern"] as? String == "^[^\u{0}]*$")
+        let limit = try #require(audit.first { $0["name"] as? String == "limit" }?["schema"] as? [String: Any])
+        #expect(limit["pattern"] == nil)
     }
 
     @Test func thePublicDocumentListsOnlyPublicRoutes() throws {

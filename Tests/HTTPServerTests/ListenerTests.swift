@@ -91,6 +91,9 @@ import Testing
         let badAPIPath = try client.request("GET", "/api/%zz")
         #expect(badAPIPath.status == .badRequest)
         #expect(badAPIPath.errorCode == "bad_encoding")
+        let nul = try client.request("GET", "/api/x?q=a%00b")
+        #expect(nul.status == .badRequest && nul.errorCode == "bad_encoding")
+        #expect(nul.text.contains("Nullzeichen"))
         #expect(badAPIPath.headerFields[.xContentTypeOptions] == "nosniff")
 
         // Dot segments are not resolved: "/api/../crash" names no route.

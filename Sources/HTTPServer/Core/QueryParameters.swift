@@ -81,7 +81,10 @@ public enum FormDecoding {
                 bytes.append(byte)
             }
         }
-        guard !bytes.contains(0), let decoded = String(validating: bytes, as: UTF8.self) else {
+        guard !bytes.contains(0) else {
+            throw HTTPError(.badRequest, code: "bad_encoding", message: "Die Adresse enthält ein Nullzeichen (%00); das ist nicht erlaubt.")
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
             throw HTTPError(.badRequest, code: "bad_encoding", message: "Die Adresse enthält Zeichen, die kein gültiges UTF-8 sind.")
         }
         return decoded

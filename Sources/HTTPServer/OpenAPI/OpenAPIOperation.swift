@@ -85,12 +85,20 @@ public enum OpenAPIDocument {
         ]
     }
 
+    /// A string in the path or query may hold any character but NUL (`%00` is answered with
+    /// 400: a NUL cut short whatever C code it reached). Said in the schema, as a pattern.
+    static func withoutNUL(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var fields) = schema, fields["type"] == .string("string"), fields["pattern"] == nil else { return schema }
+        fields["pattern"] = .string("^[^\u{0}]*$")
+        return .object(fields)
+    }
+
     private static func describe(_ route: Route, _ operation: OpenAPIOperation) -> JSONValue {
         var parameters: [JSONValue] = route.parameterNames.map {
-            ["name": .string($0), "in": "path", "required": true, "schema": operation.pathParameters[$0] ?? ["type": "string"]]
+            ["name": .string($0), "in": "path", "required": true, "schema": withoutNUL(operation.pathParameters[$0] ?? ["type": "string"])]
         }
         for (name, schema) in operation.queryParameters.sorted(by: { $0.key < $1.key }) {
-            parameters.append(["name": .string(name), "in": "query", "required": false, "schema": schema])
+            parameters.append(["name": .string(name), "in": "query", "required": false, "schema": withoutNUL(schema)])
         }
         var responses: [String: JSONValue] = [:]
         let errorContent: JSONValue = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
