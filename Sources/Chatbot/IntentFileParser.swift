@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// Reads the plain-text intent format (documented with a full example in `Intents/README.md`):
 ///
@@ -63,7 +64,7 @@ struct IntentFileParser {
             let (name, language) = try split(key: open.key, line: open.line)
             if name == "examples" {
                 for entry in open.lines {
-                    let example = entry.text.trimmingCharacters(in: .whitespaces)
+                    let example = String(entry.text.trimmingSpacesAndTabs())
                     if example.isEmpty { continue }
                     let cleaned = example.hasPrefix("- ") ? String(example.dropFirst(2)) : example
                     current.examples.append(Intent.Example(text: cleaned, language: language, file: file, line: entry.line))
@@ -102,12 +103,13 @@ struct IntentFileParser {
             }
         }
 
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character, so splitting at newline Characters ends lines of either kind.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, raw) in lines.enumerated() {
             let number = index + 1
             let line = String(raw)
             if line.hasPrefix("#") { continue }
-            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+            if line.trimmingSpacesAndTabs().isEmpty {
                 block?.lines.append(("", number))
                 continue
             }
@@ -121,8 +123,8 @@ struct IntentFileParser {
             guard let colon = line.firstIndex(of: ":") else {
                 throw error(number, "expected \"key: value\" (e.g. \"title: …\") or an indented line of a block")
             }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let key = String(line[..<colon].trimmingSpacesAndTabs())
+            let value = String(line[line.index(after: colon)...].trimmingSpacesAndTabs())
             try closeBlock()
 
             if let header = Self.headers[key] {
@@ -143,7 +145,7 @@ struct IntentFileParser {
                 guard !value.isEmpty else { throw error(number, "the title is empty") }
                 current.titles[language] = value
             case "related" where language == .german && current.header == .intent:
-                current.related = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                current.related = value.split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }.filter { !$0.isEmpty }
             case "examples":
                 guard value.isEmpty else { throw error(number, "put the examples on indented lines below \"\(key):\"") }
                 block = Block(key: key, line: number)
@@ -187,8 +189,8 @@ struct IntentFileParser {
     /// installation facts filled in.
     private func markdownBody(_ block: Block) throws -> String {
         var lines = block.lines
-        while let last = lines.last, last.text.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        let indent = lines.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+        while let last = lines.last, last.text.trimmingSpacesAndTabs().isEmpty { lines.removeLast() }
+        let indent = lines.filter { !$0.text.trimmingSpacesAndTabs().isEmpty }
             .map { $0.text.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
         var result: [String] = []
         for entry in lines {

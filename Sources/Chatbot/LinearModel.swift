@@ -104,100 +104,131 @@ struct LinearModel: Sendable {
         referenceScore = own.isEmpty ? 1 : max(0.05, own[own.count / 2])
     }
 
-    /// The training loop: it runs epochs × examples × postings times.
+    /// The training loop: it runs epochs × examples × postings times, on buffers (no bounds
+    /// or uniqueness checks in the loops: those were a third of a 500-intent reload).
     private static func train(_ encoded: [(ids: [Int32], values: [Float], label: Int)], classCount: Int, offsets: [Int32],
                               classes: [Int32], epochs: Int, aggressiveness: Float) -> [Float] {
         var current = [Float](repeating: 0, count: classes.count)
         var accumulated = [Float](repeating: 0, count: classes.count)
         var scores = [Float](repeating: 0, count: classCount)
         var touched = [Bool](repeating: false, count: classCount)
-        var touchedList: [Int] = []
-        touchedList.reserveCapacity(classCount)
-        var labelSlots: [(slot: Int, value: Float)] = []
-        var rivalSlots: [(slot: Int, value: Float)] = []
+        var touchedList = [Int](repeating: 0, count: classCount)
+        // Per example at most one label slot and one rival slot per feature.
+        let longest = encoded.lazy.map(\.ids.count).max() ?? 0
+        var labelSlots = [(slot: Int, value: Float)](repeating: (0, 0), count: longest)
+        var rivalSlots = [(slot: Int, value: Float)](repeating: (0, 0), count: longest)
         var order = Array(encoded.indices)
         var generator = SplitMix64(seed: 0x4b72_6569_7368_6175)
         var step: Float = 1
-        for _ in 0..<epochs {
-            order.shuffle(using: &generator)
-            var updates = 0
-            for index in order {
-                let example = encoded[index]
-                let label = example.label
-                // Scores of the classes sharing a feature with the example.
-                for (position, id) in example.ids.enumerated() {
-                    let value = example.values[position]
-                    for slot in Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1]) {
-                        let owner = Int(classes[slot])
-                        if !touched[owner] {
-                            touched[owner] = true
-                            touchedList.append(owner)
+        offsets.withUnsafeBufferPointer { offsets in
+        classes.withUnsafeBufferPointer { classes in
+        current.withUnsafeMutableBufferPointer { current in
+        accumulated.withUnsafeMutableBufferPointer { accumulated in
+        scores.withUnsafeMutableBufferPointer { scores in
+        touched.withUnsafeMutableBufferPointer { touched in
+        touchedList.withUnsafeMutableBufferPointer { touchedList in
+        labelSlots.withUnsafeMutableBufferPointer { labelSlots in
+        rivalSlots.withUnsafeMutableBufferPointer { rivalSlots in
+            for _ in 0..<epochs {
+                order.shuffle(using: &generator)
+                var updates = 0
+                for index in order {
+                    let example = encoded[index]
+                    let label = example.label
+                    var touchedCount = 0
+                    example.ids.withUnsafeBufferPointer { ids in
+                    example.values.withUnsafeBufferPointer { values in
+                        // Scores of the classes sharing a feature with the example.
+                        for position in 0..<ids.count {
+                            let id = Int(ids[position])
+                            let value = values[position]
+                            for slot in Int(offsets[id])..<Int(offsets[id + 1]) {
+                                let owner = Int(classes[slot])
+                                if !touched[owner] {
+                                    touched[owner] = true
+                                    touchedList[touchedCount] = owner
+                                    touchedCount += 1
+                                }
+                                scores[owner] += current[slot] * value
+                            }
                         }
-                        scores[owner] += current[slot] * value
-                    }
-                }
-                var rival = -1
-                var rivalScore = -Float.infinity
-                var touchedRivals = 0
-                for candidate in touchedList where candidate != label {
-                    touchedRivals += 1
-                    if scores[candidate] > rivalScore {
-                        rival = candidate
-                        rivalScore = scores[candidate]
-                    }
-                }
-                // Classes sharing no feature with the example score 0: when one of
-                // them is the strongest rival, only the label's weights can move.
-                if touchedRivals < classCount - 1 && rivalScore < 0 {
-                    rival = -1
-                    rivalScore = 0
-                }
-                let loss = classCount < 2 ? 0 : max(0, 1 - (scores[label] - rivalScore))
-                for candidate in touchedList {
-                    scores[candidate] = 0
-                    touched[candidate] = false
-                }
-                touchedList.removeAll(keepingCapacity: true)
-                if loss > 0 {
-                    labelSlots.removeAll(keepingCapacity: true)
-                    rivalSlots.removeAll(keepingCapacity: true)
-                    var norm: Float = 0
-                    for (position, id) in example.ids.enumerated() {
-                        let value = example.values[position]
-                        let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
-                        // Postings are sorted by class: binary search, not a scan.
-                        if let slot = find(Int32(label), in: classes, range) {
-                            labelSlots.append((slot, value))
-                            norm += value * value
+                        var rival = -1
+                        var rivalScore = -Float.infinity
+                        var touchedRivals = 0
+                        for position in 0..<touchedCount where touchedList[position] != label {
+                            let candidate = touchedList[position]
+                            touchedRivals += 1
+                            if scores[candidate] > rivalScore {
+                                rival = candidate
+                                rivalScore = scores[candidate]
+                            }
                         }
-                        if let slot = find(Int32(rival), in: classes, range) {
-                            rivalSlots.append((slot, value))
-                            norm += value * value
+                        // Classes sharing no feature with the example score 0: when one of
+                        // them is the strongest rival, only the label's weights can move.
+                        if touchedRivals < classCount - 1 && rivalScore < 0 {
+                            rival = -1
+                            rivalScore = 0
                         }
-                    }
-                    if norm > 0 {
+                        let loss = classCount < 2 ? 0 : max(0, 1 - (scores[label] - rivalScore))
+                        for position in 0..<touchedCount {
+                            let candidate = touchedList[position]
+                            scores[candidate] = 0
+                            touched[candidate] = false
+                        }
+                        guard loss > 0 else { return }
+                        var labelCount = 0, rivalCount = 0
+                        var norm: Float = 0
+                        for position in 0..<ids.count {
+                            let id = Int(ids[position])
+                            let value = values[position]
+                            let range = Int(offsets[id])..<Int(offsets[id + 1])
+                            // Postings are sorted by class: binary search, not a scan.
+                            if let slot = find(Int32(label), in: classes, range) {
+                                labelSlots[labelCount] = (slot, value)
+                                labelCount += 1
+                                norm += value * value
+                            }
+                            if let slot = find(Int32(rival), in: classes, range) {
+                                rivalSlots[rivalCount] = (slot, value)
+                                rivalCount += 1
+                                norm += value * value
+                            }
+                        }
+                        guard norm > 0 else { return }
                         updates += 1
                         let tau = min(aggressiveness, loss / norm)
-                        for (slot, value) in labelSlots {
+                        for position in 0..<labelCount {
+                            let (slot, value) = labelSlots[position]
                             current[slot] += tau * value
                             accumulated[slot] += step * tau * value
                         }
-                        for (slot, value) in rivalSlots {
+                        for position in 0..<rivalCount {
+                            let (slot, value) = rivalSlots[position]
                             current[slot] -= tau * value
                             accumulated[slot] -= step * tau * value
                         }
                     }
+                    }
+                    step += 1
                 }
-                step += 1
+                if updates == 0 { break }
             }
-            if updates == 0 { break }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
         }
         return zip(current, accumulated).map { $0 - $1 / step }
     }
 
     /// The position of `owner` in a feature's postings (`range` of `classes`, sorted), if any.
     @inline(__always)
-    private static func find(_ owner: Int32, in classes: [Int32], _ range: Range<Int>) -> Int? {
+    private static func find<Classes: RandomAccessCollection>(_ owner: Int32, in classes: Classes, _ range: Range<Int>) -> Int?
+        where Classes.Element == Int32, Classes.Index == Int {
         let position = lowerBound(Int(owner), in: classes, range)
         return position < range.upperBound && classes[position] == owner ? position : nil
     }
@@ -205,7 +236,8 @@ struct LinearModel: Sendable {
     /// The first position in `range` of `classes` (sorted) whose class is `owner` or later;
     /// the range's end when there is none.
     @inline(__always)
-    private static func lowerBound(_ owner: Int, in classes: [Int32], _ range: Range<Int>) -> Int {
+    private static func lowerBound<Classes: RandomAccessCollection>(_ owner: Int, in classes: Classes, _ range: Range<Int>) -> Int
+        where Classes.Element == Int32, Classes.Index == Int {
         var low = range.lowerBound, high = range.upperBound
         while low < high {
             let middle = (low + high) >> 1
