@@ -426,15 +426,30 @@ struct LinearModel: Sendable {
 
     /// Scores of every class for `vector` (0 for classes sharing no feature with it).
     func scores(_ vector: SparseVector, into scores: inout [Float]) {
+        precondition(scores.count == classCount, "one score per class")  // the loop writes unchecked
         Self.score(ids: vector.indices, values: vector.values, offsets: offsets, classes: classes, weights: weights, into: &scores)
     }
 
+    /// On buffers, as training is: every question runs this loop over its features' postings.
     private static func score(ids: [Int32], values: [Float], offsets: [Int32], classes: [Int32], weights: [Float], into scores: inout [Float]) {
-        for index in scores.indices { scores[index] = 0 }
-        for (position, id) in ids.enumerated() {
-            let value = values[position]
-            for slot in Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1]) {
-                scores[Int(classes[slot])] += weights[slot] * value
+        scores.withUnsafeMutableBufferPointer { scores in
+            scores.update(repeating: 0)
+            ids.withUnsafeBufferPointer { ids in
+            values.withUnsafeBufferPointer { values in
+            offsets.withUnsafeBufferPointer { offsets in
+            classes.withUnsafeBufferPointer { classes in
+            weights.withUnsafeBufferPointer { weights in
+                for position in 0..<min(ids.count, values.count) {
+                    let id = Int(ids[position])
+                    let value = values[position]
+                    for slot in Int(offsets[id])..<Int(offsets[id + 1]) {
+                        scores[Int(classes[slot])] += weights[slot] * value
+                    }
+                }
+            }
+            }
+            }
+            }
             }
         }
     }
