@@ -185,18 +185,15 @@ public final class ChatAnalytics: Sendable {
         var scrubbed: [UTF8Key: String] = [:]
         for var event in events {
             let askedAt = timestamps.string(from: event.at)
-            guard keepsText(event) else {
-                counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
-                continue
-            }
+            counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
+            guard keepsText(event) else { continue }
             let raw = UTF8Key(event.question)
             if let known = scrubbed[raw] {
                 event.question = known
             } else {
                 // A text already stored in this batch costs nothing from the minute's budget.
                 guard grantText(at: event.at) else {
-                    // Over the limit: counted as what it was and as not stored.
-                    counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
+                    // Over the limit: counted (above) and counted as not stored.
                     counts[CountKey(day: askedAt.prefix(10), kind: Self.unstoredKind, intent: ""), default: 0] += 1
                     continue
                 }
@@ -206,7 +203,6 @@ public final class ChatAnalytics: Sendable {
                 scrubbed[raw] = clean
                 event.question = clean
             }
-            counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
             let key = Key(question: UTF8Key(event.question), language: event.language, kind: event.kind, intent: event.intent)
             if let position = positions[key] {
                 rows[position].occurrences += 1

@@ -37,6 +37,20 @@ import Testing
         #expect(topics.map(\.id) == ["kosten", "unterlagen"])
     }
 
+    @Test func windowsLineEndingsAndTabsReadTheSame() throws {
+        let windows = try parse(IntentsFixture.vehicles.replacingOccurrences(of: "\n", with: "\r\n"))
+        let unix = try parse(IntentsFixture.vehicles)
+        #expect(windows.intents.map(\.id) == unix.intents.map(\.id))
+        #expect(windows.intents[0].examples.map(\.text) == unix.intents[0].examples.map(\.text))
+        #expect(windows.intents[0].examples.map(\.line) == unix.intents[0].examples.map(\.line))
+        #expect(windows.intents[0].answer(.german) == unix.intents[0].answer(.german))
+        #expect(error("intent: a\r\ntitle: A\r\n  Wie?\r\n")?.line == 3)
+        let tabs = try parse("intent: a\ntitle:\tTitel\t\nexamples:\n\tErstes Beispiel \n\t- Zweites\nanswer:\n\tAntwort\n")
+        #expect(tabs.intents[0].title(.german) == "Titel")
+        #expect(tabs.intents[0].examples.map(\.text) == ["Erstes Beispiel", "Zweites"])
+        #expect(tabs.intents[0].answer(.german) == "Antwort")
+    }
+
     @Test func errorsNameFileLineAndProblem() {
         #expect(error("title: X\n")?.description == "Intents/test.intent:1: \"title:\" before any \"intent:\", \"followup:\" or \"outside:\" line")
         #expect(error("intent: a\ntitle: A\n  Wie?\n")?.line == 3)
