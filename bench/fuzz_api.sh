@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 examples=${FUZZ_EXAMPLES:-200}
 command -v schemathesis >/dev/null || pip install --quiet schemathesis
-[ -x .build/release/kreishausd ] || swift build -c release
+swift build -c release >/dev/null  # up to date in seconds when nothing changed
 
 work=$(mktemp -d)
 pid=
