@@ -20,14 +20,7 @@ report="$out/chatbot.txt"
 say() { echo "$@" | tee -a "$report"; }
 bin=.build/release/kreishausd
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh  # work, pid, cleanup on exit, bench_config
 
 python3 bench/synth_intents.py "$work/synth" --intents 500 --examples 20 >/dev/null
 "$bin" intents export >"$work/shipped-train.jsonl"
@@ -50,8 +43,7 @@ say "-- shipped set with synonyms and answers (intents test, language detected p
 
 say
 say "== 3. Reload and memory: the daemon with the 500 synthetic intents"
-sed -e 's/requests_per_second: 5 .*/requests_per_second: 100000/' -e 's/burst: 30/burst: 100000/' \
-    -e 's/watch_files: true/watch_files: false/' Config/kreishaus.yaml >"$work/kreishaus.yaml"
+bench_config "$work/kreishaus.yaml"
 export KREISHAUS_DATA_DIR="$work/data" KREISHAUS_INTRANET_PORT=18093 KREISHAUS_PUBLIC_PORT=18094 KREISHAUS_LOG_LEVEL=warning
 token=$("$bin" tokens create --config "$work/kreishaus.yaml" --role admin --name bench | tail -n 1)
 

@@ -12,18 +12,10 @@ examples=${FUZZ_EXAMPLES:-200}
 command -v schemathesis >/dev/null || pip install --quiet schemathesis
 swift build -c release >/dev/null  # up to date in seconds when nothing changed
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh  # work, pid, cleanup on exit, bench_config
 
 export KREISHAUS_DATA_DIR="$work/data" KREISHAUS_INTRANET_PORT=18083 KREISHAUS_PUBLIC_PORT=18084
-sed -e 's/requests_per_second: 5 .*/requests_per_second: 100000/' -e 's/burst: 30/burst: 100000/' \
-    -e 's/watch_files: true/watch_files: false/' Config/kreishaus.yaml >"$work/kreishaus.yaml"
+bench_config "$work/kreishaus.yaml"
 token=$(.build/release/kreishausd tokens create --config "$work/kreishaus.yaml" --role admin --name fuzz | tail -n 1)
 .build/release/kreishausd serve --config "$work/kreishaus.yaml" >/dev/null 2>"$work/daemon.log" & pid=$!
 for _ in $(seq 300); do curl -fs http://127.0.0.1:18084/healthz >/dev/null && break; sleep 0.1; done
