@@ -27,17 +27,23 @@ public struct Intent: Sendable, Equatable, Identifiable {
     /// Follow-up topic id ("kosten") -> answer per language.
     public var subAnswers: [String: [ChatLanguage: String]]
     public var related: [String]
+    /// A greeting or thanks (`social: yes`): answered when a message is nothing else. In front
+    /// of a question ("Hallo zusammen, wie lange habt ihr heute offen?") its words are set
+    /// aside and the question is answered.
+    public var social: Bool
     public var file: String
     public var line: Int
 
     public init(id: String, titles: [ChatLanguage: String], examples: [Example], answers: [ChatLanguage: String],
-                subAnswers: [String: [ChatLanguage: String]] = [:], related: [String] = [], file: String, line: Int) {
+                subAnswers: [String: [ChatLanguage: String]] = [:], related: [String] = [], social: Bool = false,
+                file: String, line: Int) {
         self.id = id
         self.titles = titles
         self.examples = examples
         self.answers = answers
         self.subAnswers = subAnswers
         self.related = related
+        self.social = social
         self.file = file
         self.line = line
     }

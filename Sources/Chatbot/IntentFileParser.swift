@@ -41,6 +41,7 @@ struct IntentFileParser {
         var answers: [ChatLanguage: String] = [:]
         var subAnswers: [String: [ChatLanguage: String]] = [:]
         var related: [String] = []
+        var social = false
         var seenKeys: Set<String> = []
     }
 
@@ -92,7 +93,8 @@ struct IntentFileParser {
                 guard finished.answers[.german] != nil else { throw error(finished.line, "\(finished.id): missing \"answer:\"") }
                 parsed.intents.append(Intent(
                     id: finished.id, titles: finished.titles, examples: finished.examples, answers: finished.answers,
-                    subAnswers: finished.subAnswers, related: finished.related, file: file, line: finished.line))
+                    subAnswers: finished.subAnswers, related: finished.related, social: finished.social,
+                    file: file, line: finished.line))
             case .followUp:
                 parsed.followUps.append(FollowUpTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
                                                       file: file, line: finished.line))
@@ -146,6 +148,12 @@ struct IntentFileParser {
                 current.titles[language] = value
             case "related" where language == .german && current.header == .intent:
                 current.related = value.split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }.filter { !$0.isEmpty }
+            case "social" where language == .german && current.header == .intent:
+                switch value.lowercased() {
+                case "yes", "ja": current.social = true
+                case "no", "nein": current.social = false
+                default: throw error(number, "\"social:\" is \"yes\" or \"no\", got \"\(value)\"")
+                }
             case "examples":
                 guard value.isEmpty else { throw error(number, "put the examples on indented lines below \"\(key):\"") }
                 block = Block(key: key, line: number)
@@ -159,7 +167,7 @@ struct IntentFileParser {
                 if current.header == .outside {
                     throw error(number, "unknown key \"\(key)\" in an \"outside:\" block (known: title, examples, each with .en for English; it has no answer: such questions get the fallback)")
                 }
-                throw error(number, "unknown key \"\(key)\" (known: title, related, examples, answer, answer.<thema>, each with .en for English)")
+                throw error(number, "unknown key \"\(key)\" (known: title, related, social, examples, answer, answer.<thema>; title, examples and answers each with .en for English)")
             }
             draft = current
         }

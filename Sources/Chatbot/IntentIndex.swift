@@ -14,6 +14,8 @@ import TextAnalysis
 public final class IntentIndex: Sendable {
     public let catalog: IntentCatalog
     let languages: [ChatLanguage: LanguageIndex]
+    /// The intents marked `social: yes` (greetings, thanks).
+    let social: Set<String>
     /// Softmax temperature, relative to the model's reference score: turns margins into
     /// probabilities.
     /// Chosen with `intents test` on held-out and out-of-scope questions (bench/data).
@@ -38,6 +40,9 @@ public final class IntentIndex: Sendable {
         /// How much of an in-scope question the vocabulary typically understands (see
         /// `heldOutCoverage`).
         let expectedCoverage: Double
+        /// The stems of the social intents' examples (`Intent.social`: "hallo", "tag", "danke"):
+        /// set aside at the start of a message that asks something besides.
+        let socialStems: Set<String>
         /// `model`'s features of each term seen so far.
         let termFeatures = TermFeatureCache()
     }
@@ -167,10 +172,14 @@ public final class IntentIndex: Sendable {
             var examples: [LinearModel.Example] = []
             var topicExamples: [LinearModel.Example] = []
             var analyzedExamples: [AnalyzedText] = []
+            var socialStems: Set<String> = []
             for (label, intent) in intents.enumerated() {
                 for example in intent.examples where example.language == language {
                     let analyzed = pipeline.analyze(example.text)
                     analyzedExamples.append(analyzed)
+                    if intent.social {
+                        for term in analyzed.terms where term.kind != .stopword && term.kind != .other { socialStems.insert(term.stem) }
+                    }
                     examples.append(.init(features: Features.extract(analyzed), label: label))
                 }
             }
@@ -193,7 +202,7 @@ public final class IntentIndex: Sendable {
                                       intentCount: intents.count, topicRange: intents.count..<outsideStart,
                                       outsideRange: outsideStart..<(outsideStart + outside.count), topicModel: topicModel,
                                       topicFeatureMap: topicModel?.featureMap(from: model) ?? [], topicLabels: topics.map(\.id),
-                                      expectedCoverage: Self.heldOutCoverage(analyzedExamples))
+                                      expectedCoverage: Self.heldOutCoverage(analyzedExamples), socialStems: socialStems)
             // The examples' terms are what questions mostly consist of: their features are
             // ready before the first question (a few milliseconds for 500 intents).
             var buffer: [UInt8] = []
@@ -203,6 +212,7 @@ public final class IntentIndex: Sendable {
             languages[language] = index
         }
         self.languages = languages
+        social = Set(catalog.intents.lazy.filter(\.social).map(\.id))
     }
 
     public var intentCount: Int { catalog.intents.count }
@@ -238,13 +248,13 @@ public final class IntentIndex: Sendable {
     /// (`replies`), which is where repeated questions are answered from.
     public func match(_ text: String, language requested: ChatLanguage? = nil) -> IntentMatch {
         if let requested, let index = languages[requested] {
-            return match(index.pipeline.analyze(text), index: index, language: requested)
+            return answering(index.pipeline.analyze(text), index: index, language: requested)
         }
         guard let german = languages[.german] else {
             guard let (language, index) = languages.first else {
                 return IntentMatch(language: requested ?? .german, ranked: [], followUp: nil, topic: nil, coverage: 0, contentWords: 0, strength: 0, support: 0)
             }
-            return match(index.pipeline.analyze(text), index: index, language: language)
+            return answering(index.pipeline.analyze(text), index: index, language: language)
         }
         let germanText = german.pipeline.analyze(text)
         // Without a requested language: English only when its vocabulary explains the
@@ -258,10 +268,36 @@ public final class IntentIndex: Sendable {
         if !clearlyGerman, let english = languages[.english] {
             let englishText = english.pipeline.analyze(text)
             if Self.evidence(englishText) > Self.evidence(germanText) {
-                return match(englishText, index: english, language: .english)
+                return answering(englishText, index: english, language: .english)
             }
         }
-        return match(germanText, index: german, language: .german)
+        return answering(germanText, index: german, language: .german)
+    }
+
+    /// `match`, with a greeting or thanks in front of a question set aside: "Hallo zusammen,
+    /// wie lange habt ihr heute offen?" was answered with the greeting, because "hallo" and
+    /// "zusammen" are the greeting's strongest words and the question's are shared by many
+    /// intents; "hello, when is the waste collection?" fell back, because "hello" spoke
+    /// against the waste calendar. When a message starts with a word of the social intents
+    /// (`Intent.social`), it is matched again without its leading social and function words.
+    /// If something understood is left, that reading counts when it is a question the bot is
+    /// not there for, when the first reading was the greeting itself, or when it is the more
+    /// certain one. A message that is nothing but greeting and thanks ("Hallo, danke für die
+    /// Hilfe") stays as it was.
+    func answering(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
+        let first = match(analyzed, index: index, language: language)
+        guard !index.socialStems.isEmpty,
+              let lead = analyzed.terms.first(where: { $0.kind != .stopword && $0.kind != .other }),
+              index.socialStems.contains(lead.stem) else { return first }
+        let rest = AnalyzedText(terms: Array(analyzed.terms.drop { term in
+            term.kind == .stopword || term.kind == .other || index.socialStems.contains(term.stem)
+        }))
+        guard rest.contentWords > 0, rest.coverage > 0 else { return first }
+        let question = match(rest, index: index, language: language)
+        if question.outside != nil { return question }
+        guard let answer = question.ranked.first, !social.contains(answer.intent) else { return first }
+        if let best = first.ranked.first, social.contains(best.intent) { return question }
+        return question.confidence >= first.confidence ? question : first
     }
 
     /// Replies made from this index, for repeated questions (see `ReplyCache`): a reload

@@ -67,6 +67,16 @@ import Testing
         #expect(error("intent: a\ntitle: A\nanswer:\n  {{offen\n")?.message.contains("without") == true)
     }
 
+    @Test func socialIntentsAreMarked() throws {
+        let parsed = try parse("intent: hallo\ntitle: Begrüßung\nsocial: yes\nexamples:\n  Hallo\nanswer:\n  Guten Tag!\n\n"
+            + "intent: b\ntitle: B\nsocial: nein\nexamples:\n  x\nanswer:\n  y\n\nintent: c\ntitle: C\nexamples:\n  x\nanswer:\n  y\n")
+        #expect(parsed.intents.map(\.social) == [true, false, false])
+        let wrong = error("intent: a\ntitle: A\nsocial: vielleicht\n")
+        #expect(wrong?.line == 3)
+        #expect(wrong?.message == "\"social:\" is \"yes\" or \"no\", got \"vielleicht\"")
+        #expect(error("followup: kosten\ntitle: Kosten\nsocial: yes\n")?.message.contains("unknown key \"social\"") == true)
+    }
+
     @Test func catalogChecksSpanFiles() throws {
         let duplicate = try IntentsFixture(files: ["a.intent": "intent: x\ntitle: X\nanswer:\n  a\n", "b.intent": "intent: x\ntitle: X\nanswer:\n  b\n"])
         defer { duplicate.cleanUp() }

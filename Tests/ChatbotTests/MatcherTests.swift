@@ -38,6 +38,74 @@ import TextAnalysis
         #expect(IntentIndex.mergedFeatures(german.pipeline.analyze("Auto Auto"), index: german).values.first == 2)
     }
 
+    /// A greeting in front of a question does not answer it; a greeting alone does.
+    @Test func greetingsInFrontOfAQuestionAreSetAside() throws {
+        let social = """
+            intent: begruessung
+            title: Begrüßung
+            title.en: Greeting
+            social: yes
+            examples:
+              Hallo
+              Hallo zusammen
+              Guten Tag
+              Guten Morgen
+              Moin
+              Hallo, ich habe eine Frage
+            examples.en:
+              hello
+              hi there
+            answer:
+              Guten Tag! Was möchten Sie wissen?
+
+            intent: verabschiedung
+            title: Dank
+            social: yes
+            examples:
+              Danke
+              Vielen Dank
+              Danke für die Hilfe
+              Tschüss
+            answer:
+              Gern geschehen.
+
+            outside: wetter
+            title: Wetter
+            examples:
+              Wie wird das Wetter morgen?
+              Regnet es heute?
+              Wetterbericht
+            """
+        let fixture = try IntentsFixture(files: [
+            "followups.intent": IntentsFixture.followUps, "kfz.intent": IntentsFixture.vehicles, "other.intent": IntentsFixture.other,
+            "social.intent": social,
+            "synonyms.txt": IntentsFixture.synonyms,
+        ])
+        defer { fixture.cleanUp() }
+        let index = IntentIndex(catalog: try fixture.catalog())
+        let cases: [(String, String?)] = [
+            ("Hallo zusammen, ich habe meinen Führerschein verloren", "fuehrerschein-ersatz"),
+            ("Guten Tag, ich habe eine Frage: wann kommt die Müllabfuhr?", "abfall-kalender"),
+            ("Moin, Auto anmelden", "kfz-neuzulassung"),
+            ("hello, I lost my driving licence", "fuehrerschein-ersatz"),
+            ("Hallo", "begruessung"),
+            ("Guten Morgen zusammen", "begruessung"),
+            ("Vielen Dank, tschüss", "verabschiedung"),
+            ("Hallo, danke für die Hilfe", "verabschiedung"),
+            ("Hallo, wie wird das Wetter morgen?", nil),  // a question the bot is not there for
+        ]
+        for (question, intent) in cases {
+            let match = index.match(question)
+            if let intent {
+                #expect(policy.decide(match) == .answer(intent), "\(question): \(match.ranked), confidence \(match.confidence)")
+            } else {
+                #expect(policy.decide(match) == .fallback, "\(question): \(match.ranked)")
+            }
+        }
+        // Without social intents nothing is set aside (the shared fixture has none).
+        #expect(self.index.social.isEmpty)
+    }
+
     @Test func questionsNotInTheFilesFindTheirIntent() {
         let cases: [(String, String)] = [
             ("wie kann ich meinen neuen Wagen anmelden", "kfz-neuzulassung"),
