@@ -289,11 +289,13 @@ public final class IntentIndex: Sendable {
         guard !index.socialStems.isEmpty,
               let lead = analyzed.terms.first(where: { $0.kind != .stopword && $0.kind != .other }),
               index.socialStems.contains(lead.stem) else { return first }
-        let rest = AnalyzedText(terms: Array(analyzed.terms.drop { term in
+        let kept = analyzed.terms.drop { term in
             term.kind == .stopword || term.kind == .other || index.socialStems.contains(term.stem)
-        }))
+        }
+        let rest = AnalyzedText(terms: Array(kept))
         guard rest.contentWords > 0, rest.coverage > 0 else { return first }
-        let question = match(rest, index: index, language: language)
+        var question = match(rest, index: index, language: language)
+        question.setAside = analyzed.terms[..<kept.startIndex].filter { $0.kind != .stopword && $0.kind != .other }.map(\.source)
         if question.outside != nil { return question }
         guard let answer = question.ranked.first, !social.contains(answer.intent) else { return first }
         if let best = first.ranked.first, social.contains(best.intent) { return question }
@@ -470,6 +472,10 @@ public struct IntentMatch: Sendable {
     public var wordsAgainst: [String] = []
     /// The analysis the match was made from (for `intents explain`).
     public var analyzed: AnalyzedText? = nil
+    /// The greeting and thanks words in front of the question that the match left out (the
+    /// function words among them were left out too; see `IntentIndex.answering`). For
+    /// `intents explain`.
+    public var setAside: [String] = []
 
     public var best: Candidate? { ranked.first }
 

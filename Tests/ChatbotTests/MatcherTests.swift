@@ -102,6 +102,9 @@ import TextAnalysis
                 #expect(policy.decide(match) == .fallback, "\(question): \(match.ranked)")
             }
         }
+        #expect(index.match("Hallo zusammen, ich habe meinen Führerschein verloren").setAside == ["hallo", "zusammen"])
+        #expect(index.match("Hallo").setAside.isEmpty)
+        #expect(index.match("Führerschein verloren").setAside.isEmpty)
         // Without social intents nothing is set aside (the shared fixture has none).
         #expect(self.index.social.isEmpty)
     }
