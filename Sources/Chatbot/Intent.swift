@@ -27,9 +27,9 @@ public struct Intent: Sendable, Equatable, Identifiable {
     /// Follow-up topic id ("kosten") -> answer per language.
     public var subAnswers: [String: [ChatLanguage: String]]
     public var related: [String]
-    /// A greeting or thanks (`social: yes`): answered when a message is nothing else. In front
-    /// of a question ("Hallo zusammen, wie lange habt ihr heute offen?") its words are set
-    /// aside and the question is answered.
+    /// A greeting or thanks (`social: yes`): answered when a message is nothing else. Before
+    /// or after a question ("Hallo zusammen, wie lange habt ihr heute offen?", "… Danke!") its
+    /// words are set aside and the question is answered.
     public var social: Bool
     public var file: String
     public var line: Int

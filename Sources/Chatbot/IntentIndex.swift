@@ -274,28 +274,34 @@ public final class IntentIndex: Sendable {
         return answering(germanText, index: german, language: .german)
     }
 
-    /// `match`, with a greeting or thanks in front of a question set aside: "Hallo zusammen,
-    /// wie lange habt ihr heute offen?" was answered with the greeting, because "hallo" and
+    /// `match`, with a greeting or thanks around a question set aside: "Hallo zusammen, wie
+    /// lange habt ihr heute offen?" was answered with the greeting, because "hallo" and
     /// "zusammen" are the greeting's strongest words and the question's are shared by many
     /// intents; "hello, when is the waste collection?" fell back, because "hello" spoke
-    /// against the waste calendar. When a message starts with a word of the social intents
-    /// (`Intent.social`), it is matched again without its leading social and function words.
-    /// If something understood is left, that reading counts when it is a question the bot is
-    /// not there for, when the first reading was the greeting itself, or when it is the more
-    /// certain one. A message that is nothing but greeting and thanks ("Hallo, danke für die
-    /// Hilfe") stays as it was.
+    /// against the waste calendar; "Wie melde ich mein Auto an? Danke!" was asked back
+    /// between registration and the thanks. When a message starts or ends with a word of the
+    /// social intents (`Intent.social`), it is matched again without the social and function
+    /// words at its start and end. If something understood is left, that reading counts when
+    /// it is a question the bot is not there for, when the first reading was a social intent,
+    /// or when it is the more certain one. A message that is nothing but greeting and thanks
+    /// ("Hallo, danke für die Hilfe") stays as it was.
     func answering(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
         let first = match(analyzed, index: index, language: language)
-        guard !index.socialStems.isEmpty,
-              let lead = analyzed.terms.first(where: { $0.kind != .stopword && $0.kind != .other }),
-              index.socialStems.contains(lead.stem) else { return first }
-        let kept = analyzed.terms.drop { term in
+        guard !index.socialStems.isEmpty else { return first }
+        let words = analyzed.terms.filter { $0.kind != .stopword && $0.kind != .other }
+        guard let lead = words.first, let last = words.last,
+              index.socialStems.contains(lead.stem) || index.socialStems.contains(last.stem) else { return first }
+        func aside(_ term: AnalyzedTerm) -> Bool {
             term.kind == .stopword || term.kind == .other || index.socialStems.contains(term.stem)
         }
-        let rest = AnalyzedText(terms: Array(kept))
+        let terms = analyzed.terms
+        let start = terms.firstIndex { !aside($0) } ?? terms.endIndex
+        let end = (terms.lastIndex { !aside($0) }).map { $0 + 1 } ?? start
+        guard start < end else { return first }
+        let rest = AnalyzedText(terms: Array(terms[start..<end]))
         guard rest.contentWords > 0, rest.coverage > 0 else { return first }
         var question = match(rest, index: index, language: language)
-        question.setAside = analyzed.terms[..<kept.startIndex].filter { $0.kind != .stopword && $0.kind != .other }.map(\.source)
+        question.setAside = (terms[..<start] + terms[end...]).filter { $0.kind != .stopword && $0.kind != .other }.map(\.source)
         if question.outside != nil { return question }
         guard let answer = question.ranked.first, !social.contains(answer.intent) else { return first }
         if let best = first.ranked.first, social.contains(best.intent) { return question }
@@ -472,8 +478,8 @@ public struct IntentMatch: Sendable {
     public var wordsAgainst: [String] = []
     /// The analysis the match was made from (for `intents explain`).
     public var analyzed: AnalyzedText? = nil
-    /// The greeting and thanks words in front of the question that the match left out (the
-    /// function words among them were left out too; see `IntentIndex.answering`). For
+    /// The greeting and thanks words before and after the question that the match left out
+    /// (the function words among them were left out too; see `IntentIndex.answering`). For
     /// `intents explain`.
     public var setAside: [String] = []
 

@@ -38,8 +38,8 @@ import TextAnalysis
         #expect(IntentIndex.mergedFeatures(german.pipeline.analyze("Auto Auto"), index: german).values.first == 2)
     }
 
-    /// A greeting in front of a question does not answer it; a greeting alone does.
-    @Test func greetingsInFrontOfAQuestionAreSetAside() throws {
+    /// A greeting or thanks before or after a question does not answer it; alone, it does.
+    @Test func greetingsAndThanksAroundAQuestionAreSetAside() throws {
         let social = """
             intent: begruessung
             title: Begrüßung
@@ -93,6 +93,8 @@ import TextAnalysis
             ("Vielen Dank, tschüss", "verabschiedung"),
             ("Hallo, danke für die Hilfe", "verabschiedung"),
             ("Hallo, wie wird das Wetter morgen?", nil),  // a question the bot is not there for
+            ("Auto anmelden, vielen Dank!", "kfz-neuzulassung"),
+            ("Hallo! Wann kommt die Müllabfuhr? Danke", "abfall-kalender"),
         ]
         for (question, intent) in cases {
             let match = index.match(question)
@@ -103,6 +105,7 @@ import TextAnalysis
             }
         }
         #expect(index.match("Hallo zusammen, ich habe meinen Führerschein verloren").setAside == ["hallo", "zusammen"])
+        #expect(index.match("Hallo! Wann kommt die Müllabfuhr? Danke").setAside == ["hallo", "danke"])
         #expect(index.match("Hallo").setAside.isEmpty)
         #expect(index.match("Führerschein verloren").setAside.isEmpty)
         // Without social intents nothing is set aside (the shared fixture has none).

@@ -101,7 +101,7 @@ struct IntentsCommand: ParsableCommand {
                 let index = IntentIndex(catalog: catalog)
                 let match = index.match(question.joined(separator: " "), language: chosen)
                 say("Sprache: \(match.language.rawValue)")
-                if !match.setAside.isEmpty { say("Begrüßung oder Dank vorweg, beiseitegelassen: \(match.setAside.joined(separator: " "))") }
+                if !match.setAside.isEmpty { say("Begrüßung oder Dank, beiseitegelassen: \(match.setAside.joined(separator: " "))") }
                 if let analyzed = match.analyzed {
                     let terms = analyzed.terms.map { term -> String in
                         switch term.kind {
