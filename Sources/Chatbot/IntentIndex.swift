@@ -110,7 +110,7 @@ public final class IntentIndex: Sendable {
     static func heldOutCoverage(_ examples: [AnalyzedText]) -> Double {
         var frequency: [String: Int] = [:]
         for example in examples {
-            for stem in Set(example.terms.lazy.filter { $0.kind != .stopword && $0.kind != .other }.map(\.stem)) {
+            for stem in Set(example.terms.lazy.filter(\.isContentWord).map(\.stem)) {
                 frequency[stem, default: 0] += 1
             }
         }
@@ -178,7 +178,7 @@ public final class IntentIndex: Sendable {
                     let analyzed = pipeline.analyze(example.text)
                     analyzedExamples.append(analyzed)
                     if intent.social {
-                        for term in analyzed.terms where term.kind != .stopword && term.kind != .other { socialStems.insert(term.stem) }
+                        for term in analyzed.terms where term.isContentWord { socialStems.insert(term.stem) }
                     }
                     examples.append(.init(features: Features.extract(analyzed), label: label))
                 }
@@ -287,21 +287,18 @@ public final class IntentIndex: Sendable {
     /// ("Hallo, danke für die Hilfe") stays as it was.
     func answering(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
         let first = match(analyzed, index: index, language: language)
-        guard !index.socialStems.isEmpty else { return first }
-        let words = analyzed.terms.filter { $0.kind != .stopword && $0.kind != .other }
-        guard let lead = words.first, let last = words.last,
-              index.socialStems.contains(lead.stem) || index.socialStems.contains(last.stem) else { return first }
-        func aside(_ term: AnalyzedTerm) -> Bool {
-            term.kind == .stopword || term.kind == .other || index.socialStems.contains(term.stem)
-        }
         let terms = analyzed.terms
+        guard !index.socialStems.isEmpty,
+              let lead = terms.first(where: \.isContentWord), let last = terms.last(where: \.isContentWord),
+              index.socialStems.contains(lead.stem) || index.socialStems.contains(last.stem) else { return first }
+        func aside(_ term: AnalyzedTerm) -> Bool { !term.isContentWord || index.socialStems.contains(term.stem) }
+        // Either some term is kept (start <= its index < end) or none (start == end == endIndex).
         let start = terms.firstIndex { !aside($0) } ?? terms.endIndex
-        let end = (terms.lastIndex { !aside($0) }).map { $0 + 1 } ?? start
-        guard start < end else { return first }
+        let end = terms.lastIndex { !aside($0) }.map { $0 + 1 } ?? start
         let rest = AnalyzedText(terms: Array(terms[start..<end]))
         guard rest.contentWords > 0, rest.coverage > 0 else { return first }
         var question = match(rest, index: index, language: language)
-        question.setAside = (terms[..<start] + terms[end...]).filter { $0.kind != .stopword && $0.kind != .other }.map(\.source)
+        question.setAside = (terms[..<start] + terms[end...]).filter(\.isContentWord).map(\.source)
         if question.outside != nil { return question }
         guard let answer = question.ranked.first, !social.contains(answer.intent) else { return first }
         if let best = first.ranked.first, social.contains(best.intent) { return question }
@@ -327,7 +324,7 @@ public final class IntentIndex: Sendable {
         // A question has a handful of words: arrays, not sets of strings.
         var known: [String] = [], supporting: [String] = []
         var against: [String] = []
-        for term in analyzed.terms where term.kind != .stopword && term.kind != .other && term.kind != .unknown {
+        for term in analyzed.terms where term.isContentWord && term.kind != .unknown {
             guard let feature = model.featureID(of: Features.unigramKey(term.stem)) else { continue }
             if model.weight(ofFeature: feature, forClass: owner) > 0 || model.hasPositiveWeight(ofFeature: feature, forAnyOf: neutral) {
                 if !known.contains(term.source) { known.append(term.source) }

@@ -176,6 +176,9 @@ public struct AnalyzedTerm: Sendable, Equatable {
         }
     }
 
+    /// Not a function word or a number: what `AnalyzedText.contentWords` counts.
+    public var isContentWord: Bool { kind != .stopword && kind != .other }
+
     public var stem: String
     /// The token it came from.
     public var source: String
@@ -214,7 +217,7 @@ public struct AnalyzedText: Sendable, Equatable {
         // 500 characters): a linear search beats hashing each source.
         var sources: [String] = []
         var best: [Double] = []
-        for term in terms where term.kind != .stopword && term.kind != .other {
+        for term in terms where term.isContentWord {
             let termValue = value(term)
             if let position = sources.firstIndex(of: term.source) {
                 best[position] = max(best[position], termValue)
