@@ -415,7 +415,12 @@ public final class ChatService: Sendable {
                                   session: "", id: "", language: language.rawValue)
             return (reply, "clarify")
         case .fallback:
-            break
+            // A question for another authority ("Wo gebe ich meine Steuererklärung ab?"): when
+            // it is read as an `outside:` block with a signpost as surely as an answer would
+            // need, the fallback opens with where to turn instead.
+            if let outside = policy.surelyOutside(match), let signpost = index.signpostPart(outside, language) {
+                return (fallback(signpost, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
+            }
         }
         return (fallback(nil, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
     }

@@ -46,4 +46,12 @@ public struct DecisionPolicy: Sendable, Equatable {
         }
         return first >= answerThreshold ? .answer(best.intent) : .fallback
     }
+
+    /// The `outside:` block a question is read as, when as surely as an answer would need:
+    /// the block's signpost, if it has one, opens the fallback ("Steuerfragen beantwortet Ihr
+    /// Finanzamt …"). Nil for every other question.
+    public func surelyOutside(_ match: IntentMatch) -> String? {
+        guard let outside = match.outside, match.contentWords > 0, outside.probability * match.certainty >= clarifyThreshold else { return nil }
+        return outside.intent
+    }
 }

@@ -7,10 +7,14 @@ public struct EvaluationReport: Sendable {
         public var text: String
         /// nil: out of scope.
         public var expected: String?
+        /// Out of scope: the `outside:` block whose signpost should open the fallback
+        /// ("finanzamt" for a tax question), when the test file names one.
+        public var signpost: String?
 
-        public init(text: String, expected: String?) {
+        public init(text: String, expected: String?, signpost: String? = nil) {
             self.text = text
             self.expected = expected
+            self.signpost = signpost
         }
     }
 
@@ -23,6 +27,9 @@ public struct EvaluationReport: Sendable {
     public var answeredWrong = 0
     /// Out-of-scope questions that got the fallback.
     public var outOfScopeFallback = 0
+    /// Out-of-scope questions labelled with a signpost, and those whose fallback opened with it.
+    public var signpostExpected = 0
+    public var signpostShown = 0
     public var decisions: [String: Int] = [:]
     /// expected -> predicted -> count (top-1, in scope).
     public var confusion: [String: [String: Int]] = [:]
@@ -88,6 +95,8 @@ public struct EvaluationReport: Sendable {
         answeredCorrect += other.answeredCorrect
         answeredWrong += other.answeredWrong
         outOfScopeFallback += other.outOfScopeFallback
+        signpostExpected += other.signpostExpected
+        signpostShown += other.signpostShown
         decisions.merge(other.decisions, uniquingKeysWith: +)
         for (expected, row) in other.confusion { confusion[expected, default: [:]].merge(row, uniquingKeysWith: +) }
         latenciesMicroseconds += other.latenciesMicroseconds
@@ -120,6 +129,13 @@ public struct EvaluationReport: Sendable {
                 }
             } else {
                 report.outOfScope += 1
+                if let signpost = item.signpost {
+                    report.signpostExpected += 1
+                    if decision == .fallback, policy.surelyOutside(result) == signpost,
+                       index.catalog.outOfScope.contains(where: { $0.id == signpost && $0.signpost(result.language) != nil }) {
+                        report.signpostShown += 1
+                    }
+                }
                 if decision == .fallback {
                     report.outOfScopeFallback += 1
                 } else {

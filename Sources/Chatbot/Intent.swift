@@ -62,16 +62,24 @@ public struct ExampleTopic: Sendable, Equatable, Identifiable {
     public var id: String
     public var titles: [ChatLanguage: String]
     public var examples: [Intent.Example]
+    /// Where to turn instead (`signpost:` of an `outside:` block, per language): "Steuerfragen
+    /// beantwortet Ihr Finanzamt …" opens the fallback in place of the bot's usual "no reliable
+    /// answer". Empty for follow-up topics and for blocks without one.
+    public var signposts: [ChatLanguage: String]
     public var file: String
     public var line: Int
 
-    public init(id: String, titles: [ChatLanguage: String], examples: [Intent.Example], file: String, line: Int) {
+    public init(id: String, titles: [ChatLanguage: String], examples: [Intent.Example],
+                signposts: [ChatLanguage: String] = [:], file: String, line: Int) {
         self.id = id
         self.titles = titles
         self.examples = examples
+        self.signposts = signposts
         self.file = file
         self.line = line
     }
+
+    public func signpost(_ language: ChatLanguage) -> String? { signposts[language] ?? signposts[.german] }
 
     public func title(_ language: ChatLanguage) -> String { titles[language] ?? titles[.german] ?? id }
 }

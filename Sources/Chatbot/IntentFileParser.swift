@@ -40,6 +40,7 @@ struct IntentFileParser {
         var examples: [Intent.Example] = []
         var answers: [ChatLanguage: String] = [:]
         var subAnswers: [String: [ChatLanguage: String]] = [:]
+        var signposts: [ChatLanguage: String] = [:]
         var related: [String] = []
         var social = false
         var seenKeys: Set<String> = []
@@ -75,6 +76,8 @@ struct IntentFileParser {
                 if body.isEmpty { throw error(open.line, "\"\(open.key)\" is empty") }
                 if name == "answer" {
                     current.answers[language] = body
+                } else if name == "signpost" {
+                    current.signposts[language] = body
                 } else {
                     let topic = String(name.dropFirst("answer.".count))
                     current.subAnswers[topic, default: [:]][language] = body
@@ -100,8 +103,11 @@ struct IntentFileParser {
                                                       file: file, line: finished.line))
             case .outside:
                 guard !finished.examples.isEmpty else { throw error(finished.line, "\(finished.id): missing \"examples:\"") }
+                if finished.signposts[.german] == nil, finished.signposts[.english] != nil {
+                    throw error(finished.line, "\(finished.id): \"signpost.en:\" without the German \"signpost:\"")
+                }
                 parsed.outOfScope.append(OutOfScopeTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
-                                                         file: file, line: finished.line))
+                                                         signposts: finished.signposts, file: file, line: finished.line))
             }
         }
 
@@ -141,6 +147,12 @@ struct IntentFileParser {
                 throw error(number, "\"\(key):\" before any \"intent:\", \"followup:\" or \"outside:\" line")
             }
             let (name, language) = try split(key: key, line: number)
+            /// An answer or signpost: Markdown on the indented lines below, or begun on the key's line.
+            func markdownBlock() -> Block {
+                var opened = Block(key: key, line: number)
+                if !value.isEmpty { opened.lines.append(("  " + value, number)) }
+                return opened
+            }
             guard current.seenKeys.insert(key).inserted else { throw error(number, "\"\(key)\" appears twice in \(current.id)") }
             switch name {
             case "title":
@@ -161,11 +173,12 @@ struct IntentFileParser {
                 guard name.range(of: "^answer(\\.[a-z0-9-]+)?$", options: .regularExpression) != nil else {
                     throw error(number, "unknown key \"\(key)\"")
                 }
-                block = Block(key: key, line: number)
-                if !value.isEmpty { block!.lines.append(("  " + value, number)) }
+                block = markdownBlock()
+            case "signpost" where current.header == .outside:
+                block = markdownBlock()
             default:
                 if current.header == .outside {
-                    throw error(number, "unknown key \"\(key)\" in an \"outside:\" block (known: title, examples, each with .en for English; it has no answer: such questions get the fallback)")
+                    throw error(number, "unknown key \"\(key)\" in an \"outside:\" block (known: title, examples, signpost, each with .en for English; it has no answer: such questions get the fallback, opened by the signpost if there is one)")
                 }
                 throw error(number, "unknown key \"\(key)\" (known: title, related, social, examples, answer, answer.<thema>; title, examples and answers each with .en for English)")
             }

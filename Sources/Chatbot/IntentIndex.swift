@@ -147,6 +147,15 @@ public final class IntentIndex: Sendable {
             }
         }
         renderedAnswers = rendered
+        var signposts: [AnswerKey: ChatService.Part] = [:]
+        for topic in catalog.outOfScope {
+            for language in ChatLanguage.allCases {
+                guard let text = topic.signpost(language) else { continue }
+                let answer = render(text)
+                signposts[AnswerKey(intent: topic.id, topic: nil, language: language)] = ChatService.Part(text, html: answer.html, json: answer.json)
+            }
+        }
+        renderedSignposts = signposts
         var languages: [ChatLanguage: LanguageIndex] = [:]
         for language in ChatLanguage.allCases {
             let intents = catalog.intents.filter { intent in intent.examples.contains { $0.language == language } }
@@ -234,6 +243,15 @@ public final class IntentIndex: Sendable {
         var intent: String
         var topic: String?
         var language: ChatLanguage
+    }
+
+    /// The signposts of `outside:` blocks, rendered at load like the answers.
+    private let renderedSignposts: [AnswerKey: ChatService.Part]
+
+    /// Where to turn instead, for a question read as the `outside:` block `id`, if the block
+    /// has a signpost.
+    func signpostPart(_ id: String, _ language: ChatLanguage) -> ChatService.Part? {
+        renderedSignposts[AnswerKey(intent: id, topic: nil, language: language)]
     }
 
     /// An intent's answer (or sub-answer for `topic`) in `language`, with its pre-rendered HTML.

@@ -115,6 +115,97 @@ import TextAnalysis
         #expect(report.outOfScopeFallback >= 5)
     }
 
+    static let taxes = """
+        outside: finanzamt
+        title: Steuern
+        examples:
+          Steuererklärung abgeben
+          Wo finde ich meine Steuer-ID?
+          Steuernummer beantragen
+          Lohnsteuer zurückholen
+          Frist für die Steuererklärung
+          Einspruch gegen den Steuerbescheid
+        examples.en:
+          tax return deadline
+          income tax refund
+        signpost:
+          Steuerfragen beantwortet Ihr **Finanzamt**, nicht die {{zulassung.name}}: [ELSTER](https://www.elster.de).
+        signpost.en: Taxes are handled by your tax office.
+        """
+
+    @Test func signpostsAreForOutsideBlocksOnly() throws {
+        let parsed = try IntentFileTests().parse(Self.taxes)
+        let block = try #require(parsed.outOfScope.first)
+        #expect(block.signpost(.german) == "Steuerfragen beantwortet Ihr **Finanzamt**, nicht die Zulassungsstelle: [ELSTER](https://www.elster.de).")
+        #expect(block.signpost(.english) == "Taxes are handled by your tax office.")
+        #expect(try IntentFileTests().parse(Self.shopping).outOfScope.allSatisfy { $0.signposts.isEmpty })
+
+        let files = IntentFileTests()
+        let onIntent = files.error("intent: x\ntitle: X\nexamples:\n  Auto\nanswer:\n  A\nsignpost:\n  B\n")
+        #expect(onIntent?.line == 7)
+        #expect(onIntent?.message.hasPrefix("unknown key \"signpost\"") == true, "\(String(describing: onIntent))")
+        #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost.en: Tax office.\n")?.message
+                == "x: \"signpost.en:\" without the German \"signpost:\"")
+        #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost:\n\n")?.message == "\"signpost\" is empty")
+        #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost: {{nirgends}}\n")?.line == 5)
+    }
+
+    /// A signpost is shown only for a question read as its block as surely as asking back
+    /// would need.
+    @Test func aSignpostNeedsACertainReading() {
+        let policy = DecisionPolicy()
+        let finanzamt = IntentMatch.Candidate(intent: "finanzamt", probability: 0.9, score: 1)
+        var match = IntentMatch(language: .german, ranked: [], followUp: nil, outside: finanzamt, topic: nil, coverage: 1,
+                                contentWords: 2, strength: 1, support: 1)
+        #expect(policy.surelyOutside(match) == "finanzamt")
+        match.support = 0.3     // 0.9 × 0.3 = 0.27, below the clarify threshold
+        #expect(policy.surelyOutside(match) == nil)
+        match.support = 1
+        match.outside = nil
+        #expect(policy.surelyOutside(match) == nil)
+        match.outside = finanzamt
+        match.contentWords = 0
+        #expect(policy.surelyOutside(match) == nil)
+    }
+
+    /// "Wo gebe ich die Steuererklärung ab?": still a fallback (no intent, the contact), but
+    /// it opens with where to turn; a block without a signpost keeps the usual opening.
+    @Test func aSignpostOpensTheFallback() throws {
+        let chat = try ChatFixture()
+        try chat.intents.write("ausserhalb.intent", Self.shopping + "\n\n" + Self.taxes)
+        #expect(chat.library.reload() == nil)
+        let usual = try chat.ask("Welches Motorrad soll ich kaufen?")
+        #expect(usual.kind == "fallback")
+        #expect(!usual.answer.contains("Finanzamt"))
+
+        let taxes = try chat.ask("Bis wann muss ich die Steuererklärung abgeben?")
+        #expect(taxes.kind == "fallback")
+        #expect(taxes.intent == nil)
+        #expect(taxes.answer.hasPrefix("Steuerfragen beantwortet Ihr **Finanzamt**, nicht die Zulassungsstelle"), "\(taxes.answer)")
+        #expect(taxes.html.contains("<strong>Finanzamt</strong>"))
+        #expect(taxes.html.contains("href=\"https://www.elster.de\""))
+        // The contact follows, as in every fallback; the usual "no reliable answer" does not.
+        #expect(taxes.answer.contains("Bürgerservice"))
+        #expect(!taxes.answer.contains(usual.answer.prefix(30)))
+        #expect(try chat.ask("income tax refund", language: "en").answer.hasPrefix("Taxes are handled by your tax office."))
+        #expect(try chat.ask("Wie melde ich mein Auto an?").intent == "kfz-neuzulassung")
+    }
+
+    @Test func testFilesCountSignpostsShown() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        try fixture.write("ausserhalb.intent", Self.taxes)
+        let index = IntentIndex(catalog: try fixture.catalog())
+        let report = EvaluationReport.evaluate(index: index, cases: [
+            .init(text: "Frist für die Steuererklärung", expected: nil, signpost: "finanzamt"),
+            .init(text: "Steuernummer beantragen", expected: nil, signpost: "rente"),
+            .init(text: "Wie wird das Wetter?", expected: nil),
+        ], policy: DecisionPolicy())
+        #expect(report.signpostExpected == 2)
+        #expect(report.signpostShown == 1)
+        #expect(report.outOfScopeFallback == 3)
+    }
+
     @Test func theChatFallsBackAndTheStatusCountsTheBlocks() throws {
         let chat = try ChatFixture()
         try chat.intents.write("ausserhalb.intent", Self.shopping)

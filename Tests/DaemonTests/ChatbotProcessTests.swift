@@ -187,5 +187,21 @@ import Glibc
         let greeted = try DaemonProcess.run(["intents", "explain", "Hallo zusammen, wie lange habt ihr heute offen?"], dataDirectory: directory)
         #expect(greeted.output.contains("Begrüßung oder Dank, beiseitegelassen: hallo zusammen"), "\(greeted.output)")
         #expect(greeted.output.contains("answer(\"oeffnungszeiten\")"), "\(greeted.output)")
+        // A question for another authority: the shipped `outside: finanzamt` block's signpost opens the fallback.
+        let taxes = try DaemonProcess.run(["intents", "explain", "Wo gebe ich meine Steuererklärung ab?"], dataDirectory: directory)
+        #expect(taxes.output.contains("Außerhalb des Angebots: finanzamt"), "\(taxes.output)")
+        #expect(taxes.output.contains("Die Rückfallantwort beginnt mit dem Wegweiser von finanzamt."), "\(taxes.output)")
+        #expect(taxes.output.hasSuffix("→ fallback\n"), "\(taxes.output)")
+        try """
+            {"text": "Steuererklärung abgeben", "intent": "oos", "signpost": "finanzamt"}
+            {"text": "Wie wird das Wetter?", "intent": null}
+            """.write(to: testFile, atomically: true, encoding: .utf8)
+        let signposts = try DaemonProcess.run(["intents", "test", testFile.path, "--folds", "2"], dataDirectory: directory)
+        #expect(signposts.status == 0, "\(signposts.errors)")
+        #expect(signposts.output.contains("Wegweiser gezeigt (Rückfall mit dem erwarteten Hinweis): 1 von 1"), "\(signposts.output)")
+        try "{\"text\": \"Auto anmelden\", \"intent\": \"kfz-neuzulassung\", \"signpost\": \"finanzamt\"}\n".write(to: testFile, atomically: true, encoding: .utf8)
+        let misplaced = try DaemonProcess.run(["intents", "test", testFile.path, "--folds", "2"], dataDirectory: directory)
+        #expect(misplaced.status == 1)
+        #expect(misplaced.errors.contains("test.jsonl:1: \"signpost\""), "\(misplaced.errors)")
     }
 }

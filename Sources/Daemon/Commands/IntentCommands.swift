@@ -73,6 +73,10 @@ struct IntentsCommand: ParsableCommand {
                     guard !cases.isEmpty else { throw CommandFailure("\(file): keine Testfragen") }
                     let unknown = Set(cases.compactMap(\.expected)).subtracting(catalog.intents.map(\.id))
                     if !unknown.isEmpty { throw CommandFailure("\(file): unbekannte Intents: \(unknown.sorted().joined(separator: ", "))") }
+                    let unknownSignposts = Set(cases.compactMap(\.signpost)).subtracting(catalog.outOfScope.map(\.id))
+                    if !unknownSignposts.isEmpty {
+                        say("Hinweis: \(file) erwartet Wegweiser von Blöcken, die der Katalog nicht hat: \(unknownSignposts.sorted().joined(separator: ", "))")
+                    }
                     say("\nTestdatei \(file) (\(cases.count) Fragen):")
                     let index = IntentIndex(catalog: catalog)
                     let tested = EvaluationReport.evaluate(index: index, cases: cases, policy: policy)
@@ -121,12 +125,16 @@ struct IntentsCommand: ParsableCommand {
                 for candidate in match.ranked.prefix(3) {
                     say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
                 }
+                let policy = IntentsCommand.policy(configuration)
                 if let outside = match.outside {
                     say("Außerhalb des Angebots: \(outside.intent) (\(String(format: "%.3f", outside.probability)))")
+                    if policy.surelyOutside(match) != nil, catalog.outOfScope.first(where: { $0.id == outside.intent })?.signpost(match.language) != nil {
+                        say("Die Rückfallantwort beginnt mit dem Wegweiser von \(outside.intent).")
+                    }
                 }
                 if let followUp = match.followUp { say("Nachfrage: \(followUp.intent) (\(String(format: "%.3f", followUp.probability)))") }
                 if let topic = match.topic { say("Thema der Frage: \(topic.intent) (\(String(format: "%.3f", topic.probability)))") }
-                say("Sicherheit: \(String(format: "%.3f", match.confidence)) → \(IntentsCommand.policy(configuration).decide(match))")
+                say("Sicherheit: \(String(format: "%.3f", match.confidence)) → \(policy.decide(match))")
             }
         }
     }
@@ -228,6 +236,9 @@ private func show(_ report: EvaluationReport, perIntent: Bool) {
     if report.outOfScope > 0 {
         say("  Außerhalb des Katalogs erkannt (Rückfall): \(percent(report.outOfScopeRecall)) von \(report.outOfScope)")
     }
+    if report.signpostExpected > 0 {
+        say("  Wegweiser gezeigt (Rückfall mit dem erwarteten Hinweis): \(report.signpostShown) von \(report.signpostExpected)")
+    }
     say("  Makro-F1: \(String(format: "%.3f", report.macroF1))")
     let total = max(1, report.total)
     let rates = ["answer", "clarify", "fallback"].map { "\($0) \(percent(Double(report.decisions[$0] ?? 0) / Double(total)))" }
@@ -279,7 +290,12 @@ enum LabelledQuestions {
             if object["intent"] != nil, intent == nil, !(object["intent"] is NSNull) {
                 throw CommandFailure("\(path):\(index + 1): \"intent\" muss Text oder null sein")
             }
-            cases.append(.init(text: question, expected: intent == "oos" ? nil : intent))
+            // Out of scope, optionally with the `outside:` block whose signpost should be shown.
+            let signpost = object["signpost"] as? String
+            if object["signpost"] != nil, signpost == nil || intent != nil && intent != "oos" {
+                throw CommandFailure("\(path):\(index + 1): \"signpost\" ist der Text eines \"outside:\"-Blocks und nur bei Fragen außerhalb des Katalogs erlaubt")
+            }
+            cases.append(.init(text: question, expected: intent == "oos" ? nil : intent, signpost: signpost.flatMap { $0.isEmpty ? nil : $0 }))
         }
         return cases
     }
