@@ -69,7 +69,7 @@ enum Features {
 
     static func weight(of kind: AnalyzedTerm.Kind) -> Float {
         switch kind {
-        case .known, .compoundPart, .unknown: 1
+        case .known, .compoundPart, .derived, .unknown: 1
         case .corrected: 0.8
         case .compoundHead: 0.7
         case .stopword: 0.4

@@ -98,6 +98,20 @@ public struct TextPipeline: Sendable {
         return nil
     }
 
+    /// German verbs and their nouns in "-ung" mean the same thing to a question, but the
+    /// stemmer keeps them apart: "impfen" is "impf", "Impfung" is "impfung". An unknown stem
+    /// whose counterpart the vocabulary knows is read as that counterpart ("Wo kann ich mich
+    /// impfen lassen?" against examples that say "Impfung"; "Anmeldung" against "anmelden").
+    private func verbOrNoun(of stem: String) -> String? {
+        if stem.hasSuffix("ung") {
+            let verb = String(stem.dropLast(3))
+            return verb.count >= 3 && vocabulary.contains(stem: verb) ? verb : nil
+        }
+        guard stem.count >= 3 else { return nil }
+        let noun = stem + "ung"
+        return vocabulary.contains(stem: noun) ? noun : nil
+    }
+
     private func analyze(token: String) -> [AnalyzedTerm] {
         let isWord = token.unicodeScalars.contains { $0.properties.isAlphabetic }
         if !isWord { return [AnalyzedTerm(stem: token, source: token, kind: .other)] }
@@ -118,6 +132,9 @@ public struct TextPipeline: Sendable {
         }
         if let parts = vocabulary.compoundParts(of: token) {
             return parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
+        }
+        if analyzer.language == .german, let counterpart = verbOrNoun(of: stem) {
+            return [AnalyzedTerm(stem: counterpart, source: token, kind: .derived)]
         }
         if let corrected = vocabulary.correction(for: token) {
             return [AnalyzedTerm(stem: analyzer.stem(corrected), source: token, kind: .corrected)]
@@ -157,6 +174,9 @@ public struct AnalyzedTerm: Sendable, Equatable {
         case corrected
         /// The known last part of an otherwise unknown compound ("tonne" in "Biotonne").
         case compoundHead
+        /// An unknown verb read as its known noun, or the other way round ("impfen" as
+        /// "Impfung", "Anmeldung" as "anmelden").
+        case derived
         /// A content word the corpus does not know.
         case unknown
         /// A function word ("und", "the").
@@ -168,7 +188,7 @@ public struct AnalyzedTerm: Sendable, Equatable {
         /// compound's head alone counts for less, it is a guess.
         public var understood: Double {
             switch self {
-            case .known, .compoundPart: 1
+            case .known, .compoundPart, .derived: 1
             case .corrected: 0.6
             case .compoundHead: 0.5
             case .unknown, .stopword, .other: 0

@@ -115,4 +115,26 @@ import TextAnalysis
         let compound = Set(stems("Müllabfuhrtermine"))
         #expect(compound.isSuperset(of: Set(stems("Abfuhr Termine"))), "\(compound)")
     }
+
+    /// A verb the corpus only has as its noun in "-ung", and the other way round.
+    @Test func verbsMeetTheirNouns() {
+        let german = Analyzer(language: .german)
+        // Snowball drops a long word's "-ung" itself ("Anmeldung" and "anmelden" are both
+        // "anmeld"); a short one keeps it ("Impfung" is "impfung", "impfen" is "impf").
+        #expect(german.stem("anmeldung") == german.stem("anmelden"))
+        #expect(german.stem("impfung") != german.stem("impfen"))
+        let pipeline = TextPipeline(analyzer: german, corpus: ["Impfung für die Reise", "Gebühren zahlen", "Auto anmelden"])
+        let impfen = pipeline.analyze("impfen").terms
+        #expect(impfen.map(\.kind) == [.derived])
+        #expect(impfen.map(\.stem) == [german.stem("impfung")])
+        #expect(pipeline.analyze("impfen").coverage == 1)
+        #expect(pipeline.analyze("Zahlung").terms.map(\.stem) == [german.stem("zahlen")])
+        #expect(pipeline.analyze("Zahlung").terms.map(\.kind) == [.derived])
+        // Known words stay as they are; an unknown word without a counterpart stays unknown.
+        #expect(pipeline.analyze("Impfung anmelden").terms.map(\.kind) == [.known, .known])
+        #expect(pipeline.analyze("Rechnung").terms.map(\.kind) == [.unknown])
+        // English has no such rule.
+        let english = TextPipeline(analyzer: Analyzer(language: .english), corpus: ["vaccination appointment"])
+        #expect(english.analyze("vaccinate").terms.map(\.kind) != [.derived])
+    }
 }

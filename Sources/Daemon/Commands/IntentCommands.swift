@@ -113,6 +113,7 @@ struct IntentsCommand: ParsableCommand {
                         case .compoundPart: "\(term.stem) (Teil von \(term.source))"
                         case .corrected: "\(term.stem) (korrigiert aus \(term.source))"
                         case .compoundHead: "\(term.stem) (Wortende von \(term.source))"
+                        case .derived: "\(term.stem) (abgeleitet von \(term.source))"
                         case .unknown: "\(term.stem) (unbekannt)"
                         case .stopword: "\(term.stem) (Füllwort)"
                         case .other: term.stem
