@@ -416,10 +416,10 @@ public final class ChatService: Sendable {
             return (reply, "clarify")
         case .fallback:
             // A question for another authority ("Wo gebe ich meine Steuererklärung ab?"): when
-            // it is read as an `outside:` block with a signpost as surely as an answer would
-            // need, the fallback opens with where to turn instead.
-            if let outside = policy.surelyOutside(match), let signpost = index.signpostPart(outside, language) {
-                return (fallback(signpost, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
+            // it is read surely enough as an `outside:` block with a signpost, the fallback
+            // opens with where to turn instead.
+            if let signpost = index.signpost(for: match, policy: policy) {
+                return (fallback(signpost.part, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
             }
         }
         return (fallback(nil, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")

@@ -47,7 +47,8 @@ public struct DecisionPolicy: Sendable, Equatable {
         return first >= answerThreshold ? .answer(best.intent) : .fallback
     }
 
-    /// The `outside:` block a question is read as, when as surely as an answer would need:
+    /// The `outside:` block a question is read as, when as surely as asking back would need
+    /// (a signpost is a pointer, like a clarifying question, and the reply stays a fallback):
     /// the block's signpost, if it has one, opens the fallback ("Steuerfragen beantwortet Ihr
     /// Finanzamt …"). Nil for every other question.
     public func surelyOutside(_ match: IntentMatch) -> String? {

@@ -131,8 +131,7 @@ public struct EvaluationReport: Sendable {
                 report.outOfScope += 1
                 if let signpost = item.signpost {
                     report.signpostExpected += 1
-                    if decision == .fallback, policy.surelyOutside(result) == signpost,
-                       index.catalog.outOfScope.contains(where: { $0.id == signpost && $0.signpost(result.language) != nil }) {
+                    if decision == .fallback, index.signpostBlock(for: result, policy: policy) == signpost {
                         report.signpostShown += 1
                     }
                 }

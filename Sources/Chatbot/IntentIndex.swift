@@ -248,10 +248,17 @@ public final class IntentIndex: Sendable {
     /// The signposts of `outside:` blocks, rendered at load like the answers.
     private let renderedSignposts: [AnswerKey: ChatService.Part]
 
-    /// Where to turn instead, for a question read as the `outside:` block `id`, if the block
-    /// has a signpost.
-    func signpostPart(_ id: String, _ language: ChatLanguage) -> ChatService.Part? {
-        renderedSignposts[AnswerKey(intent: id, topic: nil, language: language)]
+    /// Where to turn instead: the signpost that opens the fallback of a question read as an
+    /// `outside:` block that has one, as surely as `policy` asks (`surelyOutside`).
+    func signpost(for match: IntentMatch, policy: DecisionPolicy) -> (block: String, part: ChatService.Part)? {
+        guard let block = policy.surelyOutside(match),
+              let part = renderedSignposts[AnswerKey(intent: block, topic: nil, language: match.language)] else { return nil }
+        return (block, part)
+    }
+
+    /// The `outside:` block whose signpost opens this question's fallback, if any.
+    public func signpostBlock(for match: IntentMatch, policy: DecisionPolicy) -> String? {
+        signpost(for: match, policy: policy)?.block
     }
 
     /// An intent's answer (or sub-answer for `topic`) in `language`, with its pre-rendered HTML.

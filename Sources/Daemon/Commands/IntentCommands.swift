@@ -129,8 +129,8 @@ struct IntentsCommand: ParsableCommand {
                 let policy = IntentsCommand.policy(configuration)
                 if let outside = match.outside {
                     say("Außerhalb des Angebots: \(outside.intent) (\(String(format: "%.3f", outside.probability)))")
-                    if policy.surelyOutside(match) != nil, catalog.outOfScope.first(where: { $0.id == outside.intent })?.signpost(match.language) != nil {
-                        say("Die Rückfallantwort beginnt mit dem Wegweiser von \(outside.intent).")
+                    if let block = index.signpostBlock(for: match, policy: policy) {
+                        say("Die Rückfallantwort beginnt mit dem Wegweiser von \(block).")
                     }
                 }
                 if let followUp = match.followUp { say("Nachfrage: \(followUp.intent) (\(String(format: "%.3f", followUp.probability)))") }
