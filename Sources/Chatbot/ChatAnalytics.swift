@@ -141,6 +141,17 @@ public final class ChatAnalytics: Sendable {
     /// The daily counts' kind for questions whose text was over the limit.
     static let unstoredKind = "unstored"
 
+    /// A fallback opened by an `outside:` block's signpost is recorded with the block in the
+    /// intent column, prefixed (block ids are never intent ids, the prefix says so anyway).
+    static func signpostKey(_ block: String) -> String { signpostPrefix + block }
+    static let signpostPrefix = "outside:"
+
+    /// The block of a fallback's intent column, nil for a plain fallback.
+    static func signpostBlock(_ recorded: String?) -> String? {
+        guard let recorded, recorded.hasPrefix(signpostPrefix) else { return nil }
+        return String(recorded.dropFirst(signpostPrefix.count))
+    }
+
     /// Whether an admin reads this question: unanswered, asked back about, or answered unsurely.
     func keepsText(_ event: Event) -> Bool {
         switch event.kind {
@@ -293,6 +304,8 @@ public final class ChatAnalytics: Sendable {
             public var lastAsked: Date
             public var intent: String?
             public var confidence: Double
+            /// Unanswered questions: the `outside:` block whose signpost the fallback opened with.
+            public var signpost: String? = nil
         }
         public struct Count: Sendable, Codable, Equatable {
             public var intent: String
@@ -321,6 +334,8 @@ public final class ChatAnalytics: Sendable {
         /// Questions to review whose text was over the per-minute limit: counted, not stored.
         public var questionsNotStored: Int
         public var unanswered: [Question]
+        /// Fallbacks that opened with a signpost to another authority, per `outside:` block.
+        public var signposts: [Count]
         public var lowConfidence: [Question]
         public var clarifyChoices: [Count]
         public var topIntents: [Count]
@@ -370,7 +385,15 @@ public final class ChatAnalytics: Sendable {
             return Report(
                 days: days, totalQuestions: try sum(kinds: "'answer', 'clarify', 'fallback'"),
                 questionsNotStored: try sum(kinds: "'\(ChatAnalytics.unstoredKind)'"),
-                unanswered: try questions("kind = 'fallback'", []),
+                unanswered: try questions("kind = 'fallback'", []).map { question in
+                    var question = question
+                    question.signpost = ChatAnalytics.signpostBlock(question.intent)
+                    question.intent = nil
+                    return question
+                },
+                signposts: try intentCounts(kind: "fallback").compactMap { count in
+                    ChatAnalytics.signpostBlock(count.intent).map { Report.Count(intent: $0, count: count.count) }
+                },
                 lowConfidence: try questions("kind IN ('answer', 'clarify') AND confidence < ?", [reviewBelow]),
                 clarifyChoices: try intentCounts(kind: "choice"),
                 topIntents: try intentCounts(kind: "answer"),

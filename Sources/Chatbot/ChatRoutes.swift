@@ -151,7 +151,7 @@ public struct ChatRoutes: Sendable {
         formatter.timeZone = TimeZone(identifier: "Europe/Berlin")
         func questions(_ list: [ChatAnalytics.Report.Question]) -> [[String: Any]] {
             list.map { ["question": $0.question, "count": $0.count, "last": formatter.string(from: $0.lastAsked),
-                        "intent": $0.intent ?? "–", "confidence": String(format: "%.2f", $0.confidence)] }
+                        "intent": $0.intent ?? "–", "confidence": String(format: "%.2f", $0.confidence), "signpost": $0.signpost ?? "–"] }
         }
         func counts(_ list: [ChatAnalytics.Report.Count]) -> [[String: Any]] {
             list.map { ["intent": $0.intent, "count": $0.count] }
@@ -166,7 +166,8 @@ public struct ChatRoutes: Sendable {
             "total": report.totalQuestions,
             "notStored": report.questionsNotStored, "hasNotStored": report.questionsNotStored > 0,
             "textsPerMinute": analytics.textsPerMinute, "textsOff": analytics.textsPerMinute == 0,
-            "unanswered": questions(report.unanswered), "lowConfidence": questions(report.lowConfidence),
+            "unanswered": questions(report.unanswered), "signposts": counts(report.signposts),
+            "lowConfidence": questions(report.lowConfidence),
             "choices": counts(report.clarifyChoices), "top": counts(report.topIntents),
             "unhelpfulIntents": counts(report.unhelpfulIntents),
             "daily": report.daily.map { ["day": $0.day, "answer": $0.answer, "clarify": $0.clarify, "fallback": $0.fallback] },
@@ -175,7 +176,7 @@ public struct ChatRoutes: Sendable {
                                                          "helpful": $0.helpful ? "ja" : "nein", "comment": $0.comment] },
             "widget": ChatWidget.script.url,
         ]
-        for key in ["unanswered", "lowConfidence", "choices", "top", "daily", "unhelpfulIntents", "comments"] {
+        for key in ["unanswered", "signposts", "lowConfidence", "choices", "top", "daily", "unhelpfulIntents", "comments"] {
             // Mustache cannot ask a list for its size: a flag per list for the table around it.
             context["has" + key.prefix(1).uppercased() + key.dropFirst()] = !((context[key] as? [Any])?.isEmpty ?? true)
         }
@@ -231,7 +232,7 @@ enum Schemas {
         "type": "object",
         "properties": [
             "days": ["type": "integer"], "totalQuestions": ["type": "integer"], "questionsNotStored": ["type": "integer"],
-            "unanswered": ["type": "array"], "lowConfidence": ["type": "array"], "clarifyChoices": ["type": "array"],
+            "unanswered": ["type": "array"], "signposts": ["type": "array"], "lowConfidence": ["type": "array"], "clarifyChoices": ["type": "array"],
             "topIntents": ["type": "array"], "daily": ["type": "array"], "feedback": ["type": "object"],
         ],
     ]

@@ -49,6 +49,8 @@ public struct ChatReply: Sendable, Equatable {
     /// `fieldsJSON()`, kept with a reply that is answered again from the reply cache
     /// (dropped when a field in it is changed).
     var encodedFields: [UInt8]?
+    /// The `outside:` block whose signpost opens this fallback, for the analytics (not sent).
+    var signpost: String?
 
     public init(kind: String, intent: String?, confidence: Double, answer: String, html: String, options: [Option],
                 suggestions: [Option], articles: [KnowledgeArticle], session: String, id: String, language: String) {
@@ -342,7 +344,8 @@ public final class ChatService: Sendable {
         conversations.update(sessionKey, lastIntent: reply.kind == "answer" ? reply.intent : nil, known: request.session?.isEmpty == false,
                              answer: (replyKey, .init(intent: reply.intent, at: .now)))
         analytics?.record(ChatAnalytics.Event(answerId: replyID, at: Date(), language: reply.language, question: message,
-                                              kind: recordedKind, intent: reply.intent, confidence: reply.confidence))
+                                              kind: recordedKind, intent: reply.intent ?? reply.signpost.map(ChatAnalytics.signpostKey),
+                                              confidence: reply.confidence))
         return reply
     }
 
@@ -419,7 +422,9 @@ public final class ChatService: Sendable {
             // it is read surely enough as an `outside:` block with a signpost, the fallback
             // opens with where to turn instead.
             if let signpost = index.signpost(for: match, policy: policy) {
-                return (fallback(signpost.part, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")
+                var reply = fallback(signpost.part, match: match, message: message, language: language, index: index, searchArticles: true)
+                reply.signpost = signpost.block
+                return (reply, "fallback")
             }
         }
         return (fallback(nil, match: match, message: message, language: language, index: index, searchArticles: true), "fallback")

@@ -58,9 +58,14 @@ enum ChatTemplates {
 
       <h3>Unbeantwortete Fragen</h3>
       {{^unanswered}}<p>Keine.</p>{{/unanswered}}
-      {{#hasUnanswered}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Anzahl</th><th scope="col">Zuletzt</th></tr></thead><tbody>
-      {{#unanswered}}<tr><td>{{question}}</td><td>{{count}}</td><td>{{last}}</td></tr>{{/unanswered}}
+      {{#hasUnanswered}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Anzahl</th><th scope="col">Zuletzt</th><th scope="col">Wegweiser</th></tr></thead><tbody>
+      {{#unanswered}}<tr><td>{{question}}</td><td>{{count}}</td><td>{{last}}</td><td>{{signpost}}</td></tr>{{/unanswered}}
       </tbody></table></div>{{/hasUnanswered}}
+
+      <h3>Wegweiser zu anderen Stellen</h3>
+      <p>Fragen, für die eine andere Stelle zuständig ist: Die Antwort ohne Treffer begann mit dem Hinweis des Blocks (<code>signpost:</code> in <code>ausserhalb.intent</code>).</p>
+      {{^signposts}}<p>Keine.</p>{{/signposts}}
+      {{#hasSignposts}}<ul>{{#signposts}}<li>{{intent}}: {{count}}</li>{{/signposts}}</ul>{{/hasSignposts}}
 
       <h3>Unsichere Antworten</h3>
       {{^lowConfidence}}<p>Keine.</p>{{/lowConfidence}}

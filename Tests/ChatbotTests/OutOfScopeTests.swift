@@ -1,5 +1,6 @@
 @testable import Chatbot
 import Foundation
+import HTTPServerTesting
 import Testing
 import TextAnalysis
 
@@ -189,6 +190,34 @@ import TextAnalysis
         #expect(!taxes.answer.contains(usual.answer.prefix(30)))
         #expect(try chat.ask("income tax refund", language: "en").answer.hasPrefix("Taxes are handled by your tax office."))
         #expect(try chat.ask("Wie melde ich mein Auto an?").intent == "kfz-neuzulassung")
+    }
+
+    /// The admins see which other authorities citizens were sent to, and which unanswered
+    /// question got which signpost; the reply itself does not say.
+    @Test func signpostedFallbacksAreCountedForTheAdmins() throws {
+        let chat = try ChatFixture()
+        try chat.intents.write("ausserhalb.intent", Self.shopping + "\n\n" + Self.taxes)
+        #expect(chat.library.reload() == nil)
+        let taxes = try chat.ask("Bis wann muss ich die Steuererklärung abgeben?")
+        _ = try chat.ask("Bis wann muss ich die Steuererklärung abgeben?")   // from the reply cache
+        _ = try chat.ask("Welches Motorrad soll ich kaufen?")
+        #expect(!String(decoding: taxes.fieldsJSON(), as: UTF8.self).contains("finanzamt"))
+        let report = try chat.analytics.report(days: 1)
+        #expect(report.signposts == [.init(intent: "finanzamt", count: 2)])
+        #expect(report.daily.first?.fallback == 3)
+        let unanswered = Dictionary(uniqueKeysWithValues: report.unanswered.map { ($0.question, $0) })
+        #expect(unanswered["Bis wann muss ich die Steuererklärung abgeben?"]?.signpost == "finanzamt")
+        #expect(unanswered["Bis wann muss ich die Steuererklärung abgeben?"]?.intent == nil)
+        #expect(unanswered["Welches Motorrad soll ich kaufen?"]?.signpost == nil)
+        #expect(report.topIntents.isEmpty)
+
+        let client = TestClient(try chat.application())
+        let page = client.execute(.get, "/chatbot?tage=7")
+        #expect(page.text.contains("<h3>Wegweiser zu anderen Stellen</h3>"))
+        #expect(page.text.contains("<li>finanzamt: 2</li>"), "\(page.text)")
+        #expect(page.text.contains("<td>finanzamt</td>"))
+        let api = client.execute(.get, "/api/chat/analytics?days=7")
+        #expect((api.json?["signposts"] as? [[String: Any]])?.first?["intent"] as? String == "finanzamt")
     }
 
     @Test func testFilesCountSignpostsShown() throws {
