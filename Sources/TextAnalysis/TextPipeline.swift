@@ -99,9 +99,10 @@ public struct TextPipeline: Sendable {
     }
 
     /// German verbs and their nouns in "-ung" mean the same thing to a question, but the
-    /// stemmer keeps them apart: "impfen" is "impf", "Impfung" is "impfung". An unknown stem
-    /// whose counterpart the vocabulary knows is read as that counterpart ("Wo kann ich mich
-    /// impfen lassen?" against examples that say "Impfung"; "Anmeldung" against "anmelden").
+    /// stemmer keeps a short word's "-ung" (a long one's it drops: "Anmeldung" and "anmelden"
+    /// already meet): "impfen" is "impf", "Impfung" is "impfung". An unknown stem whose
+    /// counterpart the vocabulary knows is read as that counterpart ("Wo kann ich mich impfen
+    /// lassen?" against examples that say "Impfung"; "Zahlung" against "zahlen").
     private func verbOrNoun(of stem: String) -> String? {
         if stem.hasSuffix("ung") {
             let verb = String(stem.dropLast(3))
@@ -175,7 +176,7 @@ public struct AnalyzedTerm: Sendable, Equatable {
         /// The known last part of an otherwise unknown compound ("tonne" in "Biotonne").
         case compoundHead
         /// An unknown verb read as its known noun, or the other way round ("impfen" as
-        /// "Impfung", "Anmeldung" as "anmelden").
+        /// "Impfung", "Zahlung" as "zahlen").
         case derived
         /// A content word the corpus does not know.
         case unknown
