@@ -20,7 +20,7 @@ report="$out/chatbot.txt"
 say() { echo "$@" | tee -a "$report"; }
 bin=.build/release/kreishausd
 
-. bench/lib.sh  # work, pid, cleanup on exit, bench_config
+. bench/lib.sh  # work, pid, cleanup on exit, bench_config, wrk_summary, median
 
 python3 bench/synth_intents.py "$work/synth" --intents 500 --examples 20 >/dev/null
 "$bin" intents export >"$work/shipped-train.jsonl"
@@ -110,13 +110,7 @@ stop_daemon
 
 say
 say "== 4. /api/chat next to /healthz on the public listener (shipped intents)"
-measure() {
-    wrk -t 2 -c "$conns" -d "$duration" --latency "$@" | awk '
-        function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
-        /Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = us($2) } /^ +99%/ { p99 = us($2) } /Non-2xx/ { bad = $NF }
-        END { printf "%.0f %.0f %.0f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+measure() { wrk_summary -t 2 -c "$conns" -d "$duration" "$@"; }
 start_daemon Intents
 declare -A rps p99
 for _ in $(seq "$rounds"); do

@@ -17,37 +17,21 @@ out=bench/out
 mkdir -p "$out"
 cc -O2 -o "$out/mhd-ceiling" bench/mhd-ceiling.c -lmicrohttpd
 
-data=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$data"
-}
-trap cleanup EXIT
+. bench/lib.sh  # work, pids, cleanup on exit, wrk_summary, median
 
 "$out/mhd-ceiling" 18091 "$threads" & pids+=($!)
-KREISHAUS_DATA_DIR="$data" KREISHAUS_INTRANET_PORT=18090 KREISHAUS_PUBLIC_PORT=18092 \
+KREISHAUS_DATA_DIR="$work" KREISHAUS_INTRANET_PORT=18090 KREISHAUS_PUBLIC_PORT=18092 \
     .build/release/kreishausd serve --config Config/kreishaus.yaml >/dev/null 2>"$out/kreishausd.log" & pids+=($!)
 
 for port in 18090 18091; do
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 done
 
-# Prints "requests_per_second p50_us p99_us" for one wrk run.
+# Prints "requests_per_second p50_us p99_us non2xx" for one wrk run.
 measure() {
-    local url=$1 conns=$2 wrk_threads=$(( $2 < 2 ? 1 : 2 ))
-    wrk -t "$wrk_threads" -c "$conns" -d "$duration" --latency "$url" | awk '
-        function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
-        /Requests\/sec/ { rps = $2 }
-        /^ +50%/ { p50 = us($2) }
-        /^ +99%/ { p99 = us($2) }
-        /Non-2xx/ { bad = $NF }
-        END { printf "%.0f %.0f %.0f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+    local url=$1 conns=$2
+    wrk_summary -t $(( conns < 2 ? 1 : 2 )) -c "$conns" -d "$duration" "$url"
 }
-
-# Median of the values on standard input.
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 printf '%-6s %-11s %12s %9s %9s %8s   (median of %s runs of %s)\n' conns server req/s p50_us p99_us non2xx "$rounds" "$duration" | tee "$out/healthz.txt"
 declare -A result

@@ -90,14 +90,11 @@ public final class IntentIndex: Sendable {
         var merger = LinearModel.Merger(capacity: count)
         var previous: String?
         for (term, features) in zip(analyzed.terms, perTerm) {
-            features.withUnsafeBufferPointer { features in
-                precondition(!features.isEmpty, "a term's features start with its stem")
-                merger.add(features[0])  // the stem, then the bigram, then the n-grams, as in `Features.extract`
-                if let key = Features.bigramKey(after: &previous, term) {
-                    merger.add(LinearModel.Feature(key: key, id: index.model.featureID(of: key) ?? -1, value: Features.bigramWeight))
-                }
-                for position in features.indices.dropFirst() { merger.add(features[position]) }
+            merger.add(features[0])  // the stem, then the bigram, then the n-grams, as in `Features.extract`
+            if let key = Features.bigramKey(after: &previous, term) {
+                merger.add(LinearModel.Feature(key: key, id: index.model.featureID(of: key) ?? -1, value: Features.bigramWeight))
             }
+            for feature in features.dropFirst() { merger.add(feature) }
         }
         return merger.result(rareIDF: index.model.rareIDF)
     }

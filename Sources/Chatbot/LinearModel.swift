@@ -285,68 +285,49 @@ struct LinearModel: Sendable {
 
     /// Sums repeated features (an n-gram two words share) through small open-addressing
     /// tables of positions, in the order they first occur: sorting the features to merge them
-    /// was a third of this. Every distinct question runs `add` a few hundred times, so it works
-    /// on buffers it owns (no bounds or uniqueness checks): through arrays, the checks were
-    /// most of its time.
-    struct Merger: ~Copyable {
-        private let capacity: Int
-        private let mask: Int
-        /// Known features (`id >= 0`), summed by id.
-        private let ids: UnsafeMutablePointer<Int32>
-        private let values: UnsafeMutablePointer<Float>
-        private let knownSlots: UnsafeMutablePointer<Int32>
-        private var count = 0
-        /// Features the model does not know, summed by key: made at the first one (many
-        /// questions have none).
+    /// was a third of this.
+    struct Merger {
+        private var merged = MergedFeatures()
         private var unknownKeys: [UInt64] = []
         private var unknownValues: [Float] = []
-        private var unknownSlots: [Int32] = []
+        private var knownSlots: [Int32]
+        private var unknownSlots: [Int32]
+        private let mask: Int
 
         /// `capacity`: how many features will be added (at most).
         init(capacity: Int) {
-            self.capacity = max(capacity, 1)
             var size = 16
-            while size < self.capacity * 2 { size <<= 1 }
+            while size < capacity * 2 { size <<= 1 }
             mask = size - 1
-            ids = .allocate(capacity: self.capacity)
-            values = .allocate(capacity: self.capacity)
-            knownSlots = .allocate(capacity: size)
-            knownSlots.initialize(repeating: -1, count: size)
-        }
-
-        deinit {
-            ids.deallocate()
-            values.deallocate()
-            knownSlots.deallocate()
+            knownSlots = [Int32](repeating: -1, count: size)
+            unknownSlots = []  // made at the first unknown feature: many questions have none
+            merged.ids.reserveCapacity(capacity)
+            merged.values.reserveCapacity(capacity)
         }
 
         @inline(__always)
         mutating func add(_ feature: Feature) {
-            guard feature.id >= 0 else { return addUnknown(feature) }
-            var slot = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: feature.id)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while true {
-                let position = Int(knownSlots[slot])
-                if position < 0 {
-                    precondition(count < capacity, "Merger made too small")
-                    knownSlots[slot] = Int32(truncatingIfNeeded: count)
-                    ids[count] = feature.id
-                    values[count] = feature.value
-                    count += 1
-                    return
+            if feature.id >= 0 {
+                var slot = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: feature.id)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+                while true {
+                    let position = Int(knownSlots[slot])
+                    if position < 0 {
+                        knownSlots[slot] = Int32(merged.ids.count)
+                        merged.ids.append(feature.id)
+                        merged.values.append(feature.value)
+                        return
+                    }
+                    if merged.ids[position] == feature.id {
+                        merged.values[position] += feature.value
+                        return
+                    }
+                    slot = (slot + 1) & mask
                 }
-                if ids[position] == feature.id {
-                    values[position] += feature.value
-                    return
-                }
-                slot = (slot + 1) & mask
             }
-        }
-
-        private mutating func addUnknown(_ feature: Feature) {
             if unknownSlots.isEmpty {
                 unknownSlots = [Int32](repeating: -1, count: mask + 1)
-                unknownKeys.reserveCapacity(capacity)
-                unknownValues.reserveCapacity(capacity)
+                unknownKeys.reserveCapacity(merged.ids.capacity)
+                unknownValues.reserveCapacity(merged.ids.capacity)
             }
             var slot = Int(truncatingIfNeeded: (feature.key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
             while true {
@@ -365,10 +346,8 @@ struct LinearModel: Sendable {
             }
         }
 
-        consuming func result(rareIDF: Float) -> MergedFeatures {
-            var result = MergedFeatures()
-            result.ids = Array(UnsafeBufferPointer(start: ids, count: count))
-            result.values = Array(UnsafeBufferPointer(start: values, count: count))
+        func result(rareIDF: Float) -> MergedFeatures {
+            var result = merged
             for value in unknownValues { result.unknownSquare += (value * rareIDF) * (value * rareIDF) }
             return result
         }
