@@ -36,6 +36,29 @@ public struct LiveClient: Sendable {
         return try send(Data(head.utf8) + body)
     }
 
+    /// Sends several requests on one connection at once (pipelined; the last should carry
+    /// `Connection: close`) and reads every response, in order. Each needs a Content-Length.
+    public func sendPipelined(_ raw: String) throws -> [TestResponse] {
+        let socket = try connect()
+        defer { close(socket) }
+        try write(socket, Data(raw.utf8))
+        var data = try readAll(socket)[...]
+        var responses: [TestResponse] = []
+        while !data.isEmpty {
+            guard let headerEnd = data.range(of: Data("\r\n\r\n".utf8)) else {
+                throw Failure(description: "no complete response head in the last \(data.count) bytes")
+            }
+            let head = try Self.parse(Data(data[..<headerEnd.upperBound]))
+            guard let length = head.headerFields[.contentLength].flatMap(Int.init), headerEnd.upperBound + length <= data.endIndex else {
+                throw Failure(description: "a pipelined response without a usable Content-Length")
+            }
+            let end = headerEnd.upperBound + length
+            responses.append(TestResponse(status: head.status, headerFields: head.headerFields, body: Data(data[headerEnd.upperBound..<end])))
+            data = data[end...]
+        }
+        return responses
+    }
+
     /// Sends raw bytes, optionally in slices with a pause between them (slow clients): the
     /// first `upfront` bytes (say, the request head) go at once, the rest in `chunkSize` slices.
     public func send(_ raw: String) throws -> TestResponse {

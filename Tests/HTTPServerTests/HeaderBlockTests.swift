@@ -38,3 +38,16 @@ import Testing
         }
     }
 }
+
+@Suite struct CommonMethodTests {
+    /// GET, HEAD and POST exactly as sent are found on the C string; anything else, another
+    /// method, another case, a prefix or a longer word, is left to `HTTPRequest.Method(_:)`.
+    @Test func onlyTheExactCommonMethodsTakeTheShortPath() {
+        for (spelling, method) in [("GET", HTTPRequest.Method.get), ("HEAD", .head), ("POST", .post)] {
+            #expect(spelling.withCString { commonMethod($0) } == method)
+        }
+        for other in ["get", "GE", "GETS", "G", "", "HEA", "HEADER", "POS", "POSTS", "PUT", "DELETE", "PATCH", "OPTIONS", "Post"] {
+            #expect(other.withCString { commonMethod($0) } == nil, "\(other)")
+        }
+    }
+}

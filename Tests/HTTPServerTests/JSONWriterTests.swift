@@ -130,5 +130,12 @@ import Testing
         #expect(written(12345, 3) == "12345")
         #expect(written(-5, 3) == "-005")
         #expect(written(0, 0) == "0")
+        // The short path for 0 to 999, every width it takes and the first values past it.
+        for value in 0..<1_100 {
+            for width in 0...4 {
+                let plain = "\(value)"
+                #expect(written(value, width) == String(repeating: "0", count: max(0, width - plain.count)) + plain)
+            }
+        }
     }
 }

@@ -50,6 +50,44 @@ import Testing
         #expect(head.body.isEmpty)
     }
 
+    /// A connection that asks the same again gets the same response object back from the
+    /// listener (only `X-Request-ID` replaced): each answer must still be exactly its own,
+    /// also around a POST (whose answer is not kept) and a different GET.
+    @Test func repeatedRequestsOnOneConnectionGetTheirOwnRequestID() throws {
+        let listener = try Self.makeListener()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let echo = #"{"text":"Anna"}"#
+        let requests = ["Anna", "Anna", "Anna", "POST", "Anna", "Bernd", "Anna", "Anna"]
+        var raw = ""
+        for (index, name) in requests.enumerated() {
+            let close = index == requests.count - 1 ? "Connection: close\r\n" : ""
+            if name == "POST" {
+                raw += "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(echo.utf8.count)\r\n\(close)\r\n\(echo)"
+            } else {
+                raw += "GET /hello?name=\(name) HTTP/1.1\r\nHost: x\r\n\(close)\r\n"
+            }
+        }
+        let responses = try LiveClient(port: listener.port).sendPipelined(raw)
+        try #require(responses.count == requests.count)
+        #expect(responses.map(\.text) == requests.map { $0 == "POST" ? echo : "Hallo \($0)" })
+        let ids = responses.map { $0.headerFields[fields: .requestID].map(\.value) }
+        #expect(ids.allSatisfy { $0.count == 1 && $0[0].count == 16 })
+        #expect(Set(ids.map(\.first)).count == requests.count)
+        // Apart from the id, the date and the length, every answer to a GET carries the same
+        // fields, once each.
+        func others(_ response: TestResponse) -> [String] {
+            response.headerFields.filter { ![.requestID, .date, .connection, .contentLength].contains($0.name) }
+                .map { "\($0.name): \($0.value)" }.sorted()
+        }
+        let first = others(responses[0])
+        #expect(first.contains("Content-Type: text/plain; charset=utf-8"))
+        #expect(first.contains { $0.hasPrefix("Content-Security-Policy:") })
+        for (request, response) in zip(requests, responses) where request != "POST" {
+            #expect(others(response) == first)
+        }
+        #expect(responses[3].headerFields[.contentType] == "application/json; charset=utf-8")
+    }
+
     @Test func unknownRoutesAndWrongMethods() throws {
         let listener = try Self.makeListener()
         defer { listener.shutdown(grace: .seconds(1)) }

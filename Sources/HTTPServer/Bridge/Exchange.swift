@@ -4,14 +4,14 @@ import HTTPTypes
 /// The state of one request while libmicrohttpd delivers it: headers first, then the body in
 /// chunks. Touched by one MHD thread at a time.
 final class Exchange {
-    let rawMethod: String
     let rawPath: String
     let remoteAddress: String
     let headerFields: HTTPFields
     let rawQuery: [(String, String?)]
     let id = RequestID.make()
 
-    private(set) var method: HTTPRequest.Method?
+    /// Nil when the request line's method is not a valid token.
+    let method: HTTPRequest.Method?
     private(set) var decodedPath: String?
     /// The route, found once when the headers arrive.
     private(set) var resolution: Router.Resolution = .notFound
@@ -25,8 +25,8 @@ final class Exchange {
     private var received = 0
     private var failure: HTTPError?
 
-    init(rawMethod: String, rawPath: String, remoteAddress: String, headerFields: HTTPFields, rawQuery: [(String, String?)]) {
-        self.rawMethod = rawMethod
+    init(method: HTTPRequest.Method?, rawPath: String, remoteAddress: String, headerFields: HTTPFields, rawQuery: [(String, String?)]) {
+        self.method = method
         self.rawPath = rawPath
         self.remoteAddress = remoteAddress
         self.headerFields = headerFields
@@ -40,7 +40,6 @@ final class Exchange {
 
     /// Validates what arrived with the headers and decides where the body goes.
     func prepare(application: HTTPApplication, configuration: ListenerConfiguration) {
-        method = HTTPRequest.Method(rawMethod)
         do {
             guard method != nil else {
                 throw HTTPError(.notImplemented, code: "unknown_method", message: "Diese HTTP-Methode wird nicht unterstützt.")

@@ -109,7 +109,7 @@ public final class Listener: @unchecked Sendable {
             if let failure = exchange.headerFailure {
                 // Answer before the body arrives (bad path, declared body too large).
                 exchange.responded = true
-                return queue(errorResponse(failure, exchange), requestID: exchange.id, on: connection)
+                return queue(errorResponse(failure, exchange), requestID: exchange.id, on: connection, keep: false)
             }
             return .YES
         }
@@ -137,7 +137,9 @@ public final class Listener: @unchecked Sendable {
             logger.error("cannot complete request", metadata: ["error": .string("\(error)"), "request_id": .string(exchange.id)])
             response = errorResponse(HTTPError(.internalServerError, code: "internal_error", message: "Interner Fehler."), exchange)
         }
-        return queue(response, requestID: exchange.id, on: connection)
+        // Only answers to GET and HEAD are kept for the connection's next request: they repeat
+        // (health checks, polls, assets); answers to POST and the like hardly ever do.
+        return queue(response, requestID: exchange.id, on: connection, keep: exchange.method == .get || exchange.method == .head)
     }
 
     private func begin(connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>) -> Exchange {
@@ -150,7 +152,7 @@ public final class Listener: @unchecked Sendable {
         _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectHeader, collectorPointer)
 
         let exchange = Exchange(
-            rawMethod: String(cString: method), rawPath: String(cString: url), remoteAddress: remote,
+            method: commonMethod(method) ?? HTTPRequest.Method(String(cString: method)), rawPath: String(cString: url), remoteAddress: remote,
             headerFields: collector.fields, rawQuery: collector.query)
         exchange.prepare(application: application, configuration: configuration)
         return exchange
@@ -170,12 +172,25 @@ public final class Listener: @unchecked Sendable {
         return response
     }
 
-    private func queue(_ response: Response, requestID: String, on connection: OpaquePointer) -> MHD_Result {
+    /// Hands `response` to MHD. With `keep`, the response object stays with the connection (see
+    /// `Peer.last`), and a response that would send exactly what the last one kept did reuses it.
+    private func queue(_ response: Response, requestID: String, on connection: OpaquePointer, keep: Bool) -> MHD_Result {
+        let status = UInt32(response.status.code)
+        let peer = keep ? kh_socket_context(connection).map { Unmanaged<Peer>.fromOpaque($0).takeUnretainedValue() } : nil
+        if let peer, let last = peer.last, last.sends(response) {
+            // The same response as last time on this connection: only the request id changes.
+            let replaced = last.requestID.withCString { old in MHD_del_response_header(last.pointer, "X-Request-ID", old) } == .YES
+                && requestID.withCString { id in MHD_add_response_header(last.pointer, "X-Request-ID", id) } == .YES
+            if replaced {
+                last.requestID = requestID
+                return MHD_queue_response(connection, status, last.pointer)
+            }
+            peer.forgetLast()
+        }
         let mhdResponse: OpaquePointer? = response.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let mhdResponse else { return .NO }
-        defer { MHD_destroy_response(mhdResponse) }
         requestID.withCString { id in _ = MHD_add_response_header(mhdResponse, "X-Request-ID", id) }
         response.headerBlock?.withCStrings { name, value in _ = MHD_add_response_header(mhdResponse, name, value) }
         for field in response.headerFields where field.name != .contentLength && field.name != .requestID {
@@ -185,7 +200,14 @@ public final class Listener: @unchecked Sendable {
                 field.value.withCString { value in _ = MHD_add_response_header(mhdResponse, name, value) }
             }
         }
-        return MHD_queue_response(connection, UInt32(response.status.code), mhdResponse)
+        guard let peer, response.body.count <= SentResponse.maximumBody else {
+            defer { MHD_destroy_response(mhdResponse) }
+            return MHD_queue_response(connection, status, mhdResponse)
+        }
+        // Kept (our reference instead of destroying it) for the next request on the connection.
+        peer.forgetLast()
+        peer.last = SentResponse(pointer: mhdResponse, response: response, requestID: requestID)
+        return MHD_queue_response(connection, status, mhdResponse)
     }
 
     fileprivate func completed(context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
@@ -265,6 +287,23 @@ func commonHeaderName(_ key: UnsafePointer<CChar>) -> HTTPField.Name? {
     return nil
 }
 
+/// GET, HEAD and POST, found on the C string: no String in between, and not
+/// `HTTPRequest.Method(_:)`'s token validation. Others take that way.
+func commonMethod(_ method: UnsafePointer<CChar>) -> HTTPRequest.Method? {
+    func equals(_ expected: StaticString) -> Bool {
+        expected.withUTF8Buffer { bytes in
+            for (offset, byte) in bytes.enumerated() where UInt8(bitPattern: method[offset]) != byte { return false }
+            return method[bytes.count] == 0
+        }
+    }
+    switch UInt8(bitPattern: method[0]) {
+    case UInt8(ascii: "G"): return equals("GET") ? .get : nil
+    case UInt8(ascii: "H"): return equals("HEAD") ? .head : nil
+    case UInt8(ascii: "P"): return equals("POST") ? .post : nil
+    default: return nil
+    }
+}
+
 private let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, method, _, uploadData, uploadDataSize, connectionContext in
     guard let context, let connection, let url, let method, let uploadDataSize, let connectionContext else { return .NO }
     let listener = Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue()
@@ -283,18 +322,69 @@ private let connectionNotified: MHD_NotifyConnectionCallback = { context, connec
         .connection(connection, opened: code == .CONNECTION_NOTIFY_STARTED, context: socketContext)
 }
 
-/// What is known about the other end of one connection.
+/// What is known about the other end of one connection, and the response it was sent last.
+///
+/// Only the connection's pool thread touches a `Peer` (MHD serves one request of a connection
+/// at a time, always on the same thread), and MHD has released the last response by the time
+/// the next request arrives, so it may be changed and queued again.
 private final class Peer {
     let address: String
+    /// Kept so that the next request on the connection can be answered with the same
+    /// libmicrohttpd response when it would send the same status, fields and body: a health
+    /// check, a poll, a repeated question. Only its `X-Request-ID` is replaced; building a
+    /// response copies every header field with `strdup` (about a third of `/healthz`'s work).
+    var last: SentResponse?
 
     init(address: String) {
         self.address = address
+    }
+
+    deinit {
+        forgetLast()
+    }
+
+    func forgetLast() {
+        if let last { MHD_destroy_response(last.pointer) }
+        last = nil
     }
 
     static func address(of connection: OpaquePointer) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         guard kh_client_address(connection, &buffer, buffer.count) == 0 else { return "unknown" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// A libmicrohttpd response we hold a reference to, with what it sends.
+private final class SentResponse {
+    /// Larger bodies are not kept: an idle connection should not hold a page.
+    static let maximumBody = 4096
+
+    let pointer: OpaquePointer
+    let status: HTTPResponse.Status
+    let headerFields: HTTPFields
+    let headerBlock: HeaderBlock?
+    let body: Data
+    /// The `X-Request-ID` it carries now.
+    var requestID: String
+
+    init(pointer: OpaquePointer, response: Response, requestID: String) {
+        self.pointer = pointer
+        status = response.status
+        headerFields = response.headerFields
+        headerBlock = response.headerBlock
+        body = response.body
+        self.requestID = requestID
+    }
+
+    /// Whether `response` would go out exactly as this one (apart from the request id).
+    func sends(_ response: Response) -> Bool {
+        guard response.status == status, response.headerBlock === headerBlock, response.body.count == body.count else { return false }
+        // The bytes compared with memcmp: `Data.==` costs several times as much for a short body.
+        let sameBody = response.body.withUnsafeBytes { new in
+            body.withUnsafeBytes { old in new.count == 0 || memcmp(new.baseAddress!, old.baseAddress!, new.count) == 0 }
+        }
+        return sameBody && response.headerFields == headerFields
     }
 }
 
