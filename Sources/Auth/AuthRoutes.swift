@@ -42,7 +42,7 @@ public struct AuthRoutes: Sendable {
                 summary: "Abmelden (beendet die Sitzung)", tags: ["Anmeldung"], responses: [204: "Abgemeldet"]), handler: apiLogout),
             Route(.get, "/api/audit", access: .role(Role.admin), operation: OpenAPIOperation(
                 summary: "Audit-Protokoll, neueste zuerst", tags: ["Verwaltung"],
-                queryParameters: ["limit": ["type": "integer", "minimum": 1, "maximum": 1000], "before": ["type": "integer"],
+                queryParameters: ["limit": ["type": "integer", "minimum": 1, "maximum": 1000], "before": ["type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991],
                                   "action": ["type": "string"], "actor": ["type": "string"]],
                 responseSchemas: [200: Schemas.auditList]), handler: auditEvents),
             Route(.get, "/api/users", access: .role(Role.admin), operation: OpenAPIOperation(
@@ -193,7 +193,13 @@ public struct AuthRoutes: Sendable {
         }
         let limit = try integer("limit") ?? 100
         guard (1...1000).contains(limit) else { throw HTTPError.badRequest("„limit“ muss zwischen 1 und 1000 liegen.", code: "invalid_parameter") }
-        let events = try audit.events(limit: limit, before: try integer("before").map(Int64.init), action: request.query["action"], actor: request.query["actor"])
+        // An event id: positive, and at most 2^53 - 1 (the largest integer a JSON number holds
+        // exactly, which the API description can state).
+        let before = try integer("before")
+        if let before, !(1...9_007_199_254_740_991).contains(before) {
+            throw HTTPError.badRequest("„before“ muss eine Ereignisnummer zwischen 1 und 9007199254740991 sein.", code: "invalid_parameter")
+        }
+        let events = try audit.events(limit: limit, before: before.map(Int64.init), action: request.query["action"], actor: request.query["actor"])
         return try .json(["events": events])
     }
 

@@ -138,6 +138,19 @@ import Testing
         let actions = (audit.json?["events"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
         #expect(actions.contains("login.success"))
         #expect(fixture.intranet.execute(.get, "/api/audit?limit=abc", headers: [.cookie: cookie]).status == .badRequest)
+        // Paging: events before a given id; an id that is none (zero, negative, past 2^53 - 1,
+        // past 64 bits) is a clear 400, as the API description's bounds say.
+        let ids = (audit.json?["events"] as? [[String: Any]])?.compactMap { ($0["id"] as? NSNumber)?.int64Value } ?? []
+        let newest = try #require(ids.max())
+        let older = fixture.intranet.execute(.get, "/api/audit?before=\(newest)", headers: [.cookie: cookie])
+        #expect(older.status == .ok)
+        let olderIDs = (older.json?["events"] as? [[String: Any]])?.compactMap { ($0["id"] as? NSNumber)?.int64Value } ?? []
+        #expect(olderIDs.allSatisfy { $0 < newest })
+        for bad in ["0", "-3", "9007199254740992", "-548122176046058133445423398912", "1e3"] {
+            let response = fixture.intranet.execute(.get, "/api/audit?before=\(bad)", headers: [.cookie: cookie])
+            #expect(response.status == .badRequest, "\(bad)")
+            #expect(response.errorCode == "invalid_parameter")
+        }
     }
 }
 
