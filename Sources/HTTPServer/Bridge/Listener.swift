@@ -329,10 +329,11 @@ private let connectionNotified: MHD_NotifyConnectionCallback = { context, connec
 /// the next request arrives, so it may be changed and queued again.
 private final class Peer {
     let address: String
-    /// Kept so that the next request on the connection can be answered with the same
-    /// libmicrohttpd response when it would send the same status, fields and body: a health
-    /// check, a poll, a repeated question. Only its `X-Request-ID` is replaced; building a
-    /// response copies every header field with `strdup` (about a third of `/healthz`'s work).
+    /// The last answer to a GET or HEAD, kept so that the next request on the connection can
+    /// be answered with the same libmicrohttpd response when it would send the same status,
+    /// fields and body: a health check, a poll, a small asset. Only its `X-Request-ID` is
+    /// replaced; building a response copies every header field with `strdup` (about a third of
+    /// `/healthz`'s own work). An answer that names its request in the body never matches.
     var last: SentResponse?
 
     init(address: String) {
