@@ -365,7 +365,8 @@ private final class SentResponse {
     let status: HTTPResponse.Status
     let headerFields: HTTPFields
     let headerBlock: HeaderBlock?
-    let body: Data
+    /// The body's bytes, as an array: reading a `Data` costs exclusivity checks in Foundation.
+    let body: [UInt8]
     /// The `X-Request-ID` it carries now.
     var requestID: String
 
@@ -374,7 +375,7 @@ private final class SentResponse {
         status = response.status
         headerFields = response.headerFields
         headerBlock = response.headerBlock
-        body = response.body
+        body = Array(response.body)
         self.requestID = requestID
     }
 
@@ -382,8 +383,8 @@ private final class SentResponse {
     func sends(_ response: Response) -> Bool {
         guard response.status == status, response.headerBlock === headerBlock, response.body.count == body.count else { return false }
         // The bytes compared with memcmp: `Data.==` costs several times as much for a short body.
-        let sameBody = response.body.withUnsafeBytes { new in
-            body.withUnsafeBytes { old in new.count == 0 || memcmp(new.baseAddress!, old.baseAddress!, new.count) == 0 }
+        let sameBody = body.withUnsafeBytes { old in
+            response.body.withUnsafeBytes { new in new.count == 0 || memcmp(new.baseAddress!, old.baseAddress!, new.count) == 0 }
         }
         return sameBody && response.headerFields == headerFields
     }

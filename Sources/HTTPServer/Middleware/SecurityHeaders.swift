@@ -9,11 +9,18 @@ public struct SecurityHeaders: Middleware {
 
     private let defaults: [HTTPField]
     private let block: HeaderBlock
+    /// A bit per length of the defaults' names (`lengthBit`).
+    private let defaultNameLengths: UInt64
+
+    private static func lengthBit(_ name: HTTPField.Name) -> UInt64 {
+        1 << UInt64(min(name.canonicalName.utf8.count, 63))
+    }
 
     /// - Parameter strictTransportSecurity: send HSTS (when the site is served over HTTPS).
     public init(strictTransportSecurity: Bool = false) {
         defaults = Self.baseDefaults + (strictTransportSecurity ? [HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")] : [])
         block = HeaderBlock(HTTPFields(defaults))
+        defaultNameLengths = defaults.reduce(0) { $0 | Self.lengthBit($1.name) }
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {
@@ -21,7 +28,8 @@ public struct SecurityHeaders: Middleware {
         // Usually the route set none of these: then the response carries the prebuilt block,
         // which the listener writes without converting a field, instead of seven fields more.
         var present: UInt16 = 0
-        for field in response.headerFields {
+        for field in response.headerFields where defaultNameLengths & Self.lengthBit(field.name) != 0 {
+            // Only a field whose name is as long as one of the defaults' is compared by name.
             for (index, candidate) in defaults.enumerated() where candidate.name == field.name {
                 present |= 1 << index
             }
