@@ -124,8 +124,13 @@ public struct WebErrorPages: ErrorPageRenderer {
         case 500...: "Interner Fehler"
         default: "Fehler \(error.status.code)"
         }
-        return pages.render("error", title: heading, context: [
-            "heading": heading, "message": error.message, "requestID": request.id,
-        ], for: request, status: error.status)
+        var context: [String: Any] = ["heading": heading, "message": error.message, "requestID": request.id]
+        // Browsers are redirected to the login page before this; a client that did not say it
+        // takes HTML still gets a way there, back to the page it asked for, instead of a
+        // link to the start page, which needs a sign-in too.
+        if error.status == .unauthorized {
+            context["signIn"] = "/login?next=" + FormDecoding.encode(request.method == .get ? request.path : "/")
+        }
+        return pages.render("error", title: heading, context: context, for: request, status: error.status)
     }
 }

@@ -88,7 +88,8 @@ enum Templates {
     <h1>{{heading}}</h1>
     <p class="notice notice-error" role="alert">{{message}}</p>
     <p class="hint">Fehlerkennung: <code>{{requestID}}</code></p>
-    <p><a href="/">Zur Startseite</a></p>
+    {{#signIn}}<p><a href="{{signIn}}">Zur Anmeldung</a></p>{{/signIn}}
+    {{^signIn}}<p><a href="/">Zur Startseite</a></p>{{/signIn}}
     {{/main}}{{/layout}}
     """
 }

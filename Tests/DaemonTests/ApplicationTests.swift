@@ -33,6 +33,13 @@ import Testing
         #expect(chat.json?["intent"] as? String == "abfall-sperrmuell")
         #expect(fixture.app.chatLibrary.status.lastError == nil)
         #expect(fixture.intranet.execute(.get, "/", headers: [.accept: "text/html"]).status == .seeOther)
+        // A client that does not say it takes HTML gets the 401 page, with the way to sign in
+        // (its start page would need a sign-in too).
+        let unauthorized = fixture.intranet.execute(.get, "/chatbot", headers: [.accept: "*/*"])
+        #expect(unauthorized.status == .unauthorized)
+        #expect(unauthorized.text.contains(#"<a href="/login?next=%2Fchatbot">Zur Anmeldung</a>"#))
+        #expect(!unauthorized.text.contains("Zur Startseite"))
+        #expect(fixture.intranet.execute(.get, "/nirgends", headers: [.accept: "text/html"]).text.contains("Zur Startseite"))
     }
 
     @Test func intranetErrorsAreClear() throws {
