@@ -157,14 +157,15 @@ final class ReplyCache: Sendable {
         state.withLock { $0.entries[key] }
     }
 
-    /// Keeps `entry` when `key` was asked before.
-    func store(_ entry: Entry, for key: Key) {
+    /// Keeps `entry` when `key` was asked before. The entry is made only then: a question
+    /// asked once (most of them) costs no copy of its reply.
+    func store(_ entry: @autoclosure () -> Entry, for key: Key) {
         let hash = key.hashValue
         state.withLock { state in
             if state.seen.count >= 4 * Self.capacity { state.seen.removeAll(keepingCapacity: true) }
             guard !state.seen.insert(hash).inserted else { return }
             if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = entry
+            state.entries[key] = entry()
         }
     }
 }

@@ -23,7 +23,10 @@ public final class IntentIndex: Sendable {
     /// A best score at this share of the reference score counts as full-strength evidence.
     static let fullStrength: Float = 0.4
 
-    struct LanguageIndex: Sendable {
+    /// A class, not a struct: a question takes its index out of `languages`, and a struct's
+    /// copy retained each of its dozen arrays and objects (51 reference-count operations a
+    /// question, on memory both request threads share).
+    final class LanguageIndex: Sendable {
         let pipeline: TextPipeline
         let model: LinearModel
         /// Class ids: intents first, then follow-up topics, then the out-of-scope classes.
@@ -45,6 +48,22 @@ public final class IntentIndex: Sendable {
         let socialStems: Set<String>
         /// `model`'s features of each term seen so far.
         let termFeatures = TermFeatureCache()
+
+        init(pipeline: TextPipeline, model: LinearModel, labels: [String], intentCount: Int, topicRange: Range<Int>,
+             outsideRange: Range<Int>, topicModel: LinearModel?, topicFeatureMap: [Int32], topicLabels: [String],
+             expectedCoverage: Double, socialStems: Set<String>) {
+            self.pipeline = pipeline
+            self.model = model
+            self.labels = labels
+            self.intentCount = intentCount
+            self.topicRange = topicRange
+            self.outsideRange = outsideRange
+            self.topicModel = topicModel
+            self.topicFeatureMap = topicFeatureMap
+            self.topicLabels = topicLabels
+            self.expectedCoverage = expectedCoverage
+            self.socialStems = socialStems
+        }
     }
 
     /// A term's features in one model (`LinearModel.termFeatures`), by stem and kind: they

@@ -14,17 +14,20 @@ public struct UTF8Key: Hashable, Sendable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        // Read in place: `withUTF8` needs a `var` copy of the string, which retains its storage.
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     public static func == (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
-        var left = lhs.text
-        var right = rhs.text
-        return left.withUTF8 { a in
-            right.withUTF8 { b in
+        let inPlace = lhs.text.utf8.withContiguousStorageIfAvailable { a in
+            rhs.text.utf8.withContiguousStorageIfAvailable { b in
                 a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
             }
         }
+        if let inPlace, let equal = inPlace { return equal }
+        return lhs.text.utf8.elementsEqual(rhs.text.utf8)
     }
 }
