@@ -149,12 +149,22 @@ public struct ChatRoutes: Sendable {
         formatter.locale = Locale(identifier: "de_DE")
         formatter.dateFormat = "dd.MM.yyyy HH:mm"
         formatter.timeZone = TimeZone(identifier: "Europe/Berlin")
+        // Intents and outside: blocks by their title as well as their id: an id alone sent the
+        // admin to the files to find out what it stands for. Ids no longer loaded stay bare.
+        let catalog = service.library.index.catalog
+        var titles: [String: String] = [:]
+        for intent in catalog.intents { titles[intent.id] = intent.title(.german) }
+        for block in catalog.outOfScope { titles[block.id] = block.title(.german) }
+        func label(_ id: String?) -> Any {
+            guard let id else { return false }
+            return ["labelID": id, "labelTitle": titles[id] ?? "", "labelHasTitle": titles[id] != nil] as [String: Any]
+        }
         func questions(_ list: [ChatAnalytics.Report.Question]) -> [[String: Any]] {
             list.map { ["question": $0.question, "count": $0.count, "last": formatter.string(from: $0.lastAsked),
-                        "intent": $0.intent ?? "–", "confidence": String(format: "%.2f", $0.confidence), "signpost": $0.signpost ?? "–"] }
+                        "intent": label($0.intent), "confidence": String(format: "%.2f", $0.confidence), "signpost": label($0.signpost)] }
         }
         func counts(_ list: [ChatAnalytics.Report.Count]) -> [[String: Any]] {
-            list.map { ["intent": $0.intent, "count": $0.count] }
+            list.map { ["intent": label($0.intent), "count": $0.count] }
         }
         var context: [String: Any] = [
             "days": days,
@@ -172,7 +182,7 @@ public struct ChatRoutes: Sendable {
             "unhelpfulIntents": counts(report.unhelpfulIntents),
             "daily": report.daily.map { ["day": $0.day, "answer": $0.answer, "clarify": $0.clarify, "fallback": $0.fallback] },
             "helpful": report.feedback.helpful, "unhelpful": report.feedback.unhelpful,
-            "comments": report.feedback.comments.map { ["at": formatter.string(from: $0.givenAt), "intent": $0.intent ?? "–",
+            "comments": report.feedback.comments.map { ["at": formatter.string(from: $0.givenAt), "intent": label($0.intent),
                                                          "helpful": $0.helpful ? "ja" : "nein", "comment": $0.comment] },
             "widget": ChatWidget.script.url,
         ]

@@ -48,7 +48,9 @@ enum Stylesheet {
     .table-wrap { overflow-x: auto; }
     table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
     th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-    .inline-form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+    .inline-form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-bottom: 1rem; }
+    .inline-form label { margin: 0; } .inline-form select { width: auto; }
+    main section + section { margin-top: 2rem; }
     .site-footer { border-top: 1px solid var(--line); color: var(--muted); font-size: 0.9rem; padding: 1rem 0; }
     @media (max-width: 40rem) { .logout { margin-left: 0; width: 100%; } h1 { font-size: 1.5rem; } }
     @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }

@@ -540,10 +540,14 @@ final class ChatFixture: @unchecked Sendable {
         let chat = try ChatFixture()
         _ = try chat.ask("Auto")
         _ = try chat.ask("Wer gewinnt die Bundesliga?")
+        #expect(try chat.ask("Wie melde ich mein Auto an?").intent == "kfz-neuzulassung")
         let client = TestClient(try chat.application())
         let page = client.execute(.get, "/chatbot?tage=7")
         #expect(page.status == .ok)
         #expect(page.text.contains("Wer gewinnt die Bundesliga?"))   // unanswered, in a table
+        // Intents by title and id; a question without one shows a dash.
+        #expect(page.text.contains("<li>Fahrzeug zulassen <code>kfz-neuzulassung</code>: 1</li>"), "\(page.text)")
+        #expect(page.text.contains("<td>–</td>"))
         #expect(page.text.contains("<th scope=\"col\">Frage</th>"))
         #expect(page.text.contains("<option value=\"7\" selected>"))
         #expect(!page.text.contains("nil"))

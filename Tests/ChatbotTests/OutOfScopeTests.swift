@@ -214,8 +214,8 @@ import TextAnalysis
         let client = TestClient(try chat.application())
         let page = client.execute(.get, "/chatbot?tage=7")
         #expect(page.text.contains("<h3>Wegweiser zu anderen Stellen</h3>"))
-        #expect(page.text.contains("<li>finanzamt: 2</li>"), "\(page.text)")
-        #expect(page.text.contains("<td>finanzamt</td>"))
+        #expect(page.text.contains("<li>Steuern <code>finanzamt</code>: 2</li>"), "\(page.text)")
+        #expect(page.text.contains("<td>Steuern <code>finanzamt</code></td>"))
         let api = client.execute(.get, "/api/chat/analytics?days=7")
         #expect((api.json?["signposts"] as? [[String: Any]])?.first?["intent"] as? String == "finanzamt")
     }
