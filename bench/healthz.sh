@@ -4,13 +4,13 @@
 # wrk runs on the same machine, so both share its cores the same way.
 # The two servers take turns for BENCH_ROUNDS rounds and the medians are reported: this
 # machine's throughput swings by a third from run to run.
-# Environment: BENCH_DURATION (default 5s per run), BENCH_ROUNDS (default 3),
+# Environment: BENCH_DURATION (default 5s per run), BENCH_ROUNDS (default 5),
 # BENCH_CONNECTIONS (default "1 16 64").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=${BENCH_DURATION:-5s}
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 connections=${BENCH_CONNECTIONS:-"1 16 64"}
 threads=$(nproc)
 out=bench/out
