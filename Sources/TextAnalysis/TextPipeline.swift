@@ -44,7 +44,16 @@ public struct TextPipeline: Sendable {
         }
         var terms: [AnalyzedTerm] = []
         terms.reserveCapacity(tokens.count + 4)
+        var inQuantity = false
         for token in tokens {
+            // A unit after a number belongs to the quantity, not to what is asked: "27 km/h"
+            // is a number and two units, where "km" and "h" had counted as unknown words and
+            // made the question look half understood.
+            if inQuantity, Self.units.contains(token) {
+                terms.append(AnalyzedTerm(stem: token, source: token, kind: .other))
+                continue
+            }
+            inQuantity = token.utf8.first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false
             // What a word becomes depends only on the word and this corpus: worth keeping,
             // since citizens use a small vocabulary (stems, splits and corrections showed
             // up as half of a question's analysis).
@@ -58,6 +67,11 @@ public struct TextPipeline: Sendable {
         }
         return AnalyzedText(terms: terms)
     }
+
+    /// Units of measure, as tokens come out of the analyzer (folded: "m²" is "m2"), that count
+    /// as part of a quantity when they follow a number ("27 km/h", "3,5 t", "80 qm").
+    static let units: Set<String> = ["km", "h", "kmh", "m", "m2", "m3", "qm", "cm", "mm", "kg", "g", "t", "l", "ha",
+                                     "std", "min", "ps", "kw", "ccm", "mph", "mi", "ft", "lbs"]
 
     private static func isClauseEnd(_ byte: UInt8) -> Bool {
         switch byte {

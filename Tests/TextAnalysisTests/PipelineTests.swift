@@ -137,4 +137,20 @@ import TextAnalysis
         let english = TextPipeline(analyzer: Analyzer(language: .english), corpus: ["vaccination appointment"])
         #expect(english.analyze("vaccinate").terms.map(\.kind) != [.derived])
     }
+
+    /// Units after a number are part of the quantity, not unknown words of the question.
+    @Test func unitsAfterANumberAreNotContentWords() {
+        let speeding = pipeline.analyze("27 km/h zu schnell, Führerschein verloren")
+        #expect(speeding.terms.prefix(3).map(\.source) == ["27", "km", "h"])
+        #expect(speeding.terms.prefix(3).allSatisfy { $0.kind == .other }, "\(speeding.terms)")
+        #expect(pipeline.analyze("3,5 t Müll").terms.map(\.kind).suffix(2) == [.other, .known])
+        #expect(pipeline.analyze("80 m² Müll").terms.map(\.kind) == [.other, .other, .known])
+        // Without a number before it, the same token is a word like any other.
+        #expect(pipeline.analyze("km Müll").terms.first?.kind == .unknown)
+        #expect(pipeline.analyze("Müll h").terms.last?.kind == .unknown)
+        // Nor does a word after a number stop being one.
+        #expect(pipeline.analyze("2 Müll").terms.map(\.kind) == [.other, .known])
+        let english = TextPipeline(analyzer: Analyzer(language: .english), corpus: ["speeding ticket"])
+        #expect(english.analyze("30 mph speeding").terms.map(\.kind) == [.other, .other, .known])
+    }
 }
