@@ -2,7 +2,8 @@ import Foundation
 import TextAnalysis
 
 /// Everything the chatbot knows, read from one directory: `*.intent` files (intents,
-/// follow-up topics and questions it is not there for) and `synonyms.txt`. Loading fails on
+/// follow-up topics and questions it is not there for), `synonyms.txt` (German) and
+/// `synonyms.en.txt` (English). Loading fails on
 /// the first error with its file and line; what is merely doubtful is left to `lint()`.
 ///
 /// ```swift
@@ -13,19 +14,39 @@ public struct IntentCatalog: Sendable {
     public var followUps: [FollowUpTopic]
     /// Questions the bot is not there for: read as one of these, a question gets the fallback.
     public var outOfScope: [OutOfScopeTopic]
+    /// German synonyms (`synonyms.txt`).
     public var synonyms: SynonymTable
+    /// English synonyms (`synonyms.en.txt`): English questions have colloquial words of their
+    /// own ("trash", "license plate"), which German's table must not rewrite.
+    public var englishSynonyms: SynonymTable
     public var files: [String]
 
     public static let synonymsFileName = "synonyms.txt"
+    public static let englishSynonymsFileName = "synonyms.en.txt"
     public static let fileExtension = "intent"
 
     public init(intents: [Intent], followUps: [FollowUpTopic] = [], outOfScope: [OutOfScopeTopic] = [],
-                synonyms: SynonymTable = SynonymTable(), files: [String] = []) {
+                synonyms: SynonymTable = SynonymTable(), englishSynonyms: SynonymTable = SynonymTable(), files: [String] = []) {
         self.intents = intents
         self.followUps = followUps
         self.outOfScope = outOfScope
         self.synonyms = synonyms
+        self.englishSynonyms = englishSynonyms
         self.files = files
+    }
+
+    /// The synonyms that apply to questions and examples in `language`.
+    public func synonyms(for language: ChatLanguage) -> SynonymTable {
+        switch language {
+        case .german: synonyms
+        case .english: englishSynonyms
+        }
+    }
+
+    /// Whether a file of this name in the intents directory is part of the catalog (for the
+    /// watcher that reloads on changes).
+    public static func isCatalogFile(_ name: String) -> Bool {
+        name.hasSuffix(".\(fileExtension)") || name == synonymsFileName || name == englishSynonymsFileName
     }
 
     public static func load(directory: URL, facts: InstallationFacts) throws -> IntentCatalog {
@@ -49,18 +70,21 @@ public struct IntentCatalog: Sendable {
             outOfScope += parsed.outOfScope
             files.append(displayName)
         }
-        var synonyms = SynonymTable()
-        let synonymsPath = directory.appendingPathComponent(synonymsFileName).path
-        if FileManager.default.fileExists(atPath: synonymsPath) {
-            let displayName = displayPath(directory: directory, name: synonymsFileName)
+        func synonymTable(_ name: String) throws -> SynonymTable {
+            let path = directory.appendingPathComponent(name).path
+            guard FileManager.default.fileExists(atPath: path) else { return SynonymTable() }
+            let displayName = displayPath(directory: directory, name: name)
+            defer { files.append(displayName) }
             do {
-                synonyms = try SynonymTable.parse(try read(synonymsPath, displayName: displayName), file: displayName)
+                return try SynonymTable.parse(try read(path, displayName: displayName), file: displayName)
             } catch let error as TextAnalysisError {
                 throw IntentFileError(file: error.file, line: error.line, error.message)
             }
-            files.append(displayName)
         }
-        let catalog = IntentCatalog(intents: intents, followUps: followUps, outOfScope: outOfScope, synonyms: synonyms, files: files)
+        let synonyms = try synonymTable(synonymsFileName)
+        let englishSynonyms = try synonymTable(englishSynonymsFileName)
+        let catalog = IntentCatalog(intents: intents, followUps: followUps, outOfScope: outOfScope, synonyms: synonyms,
+                                    englishSynonyms: englishSynonyms, files: files)
         try catalog.validate()
         return catalog
     }

@@ -191,7 +191,7 @@ public final class IntentIndex: Sendable {
             let outside = catalog.outOfScope.filter { topic in topic.examples.contains { $0.language == language } }
             let outsideTexts = outside.flatMap { topic in topic.examples.filter { $0.language == language }.map(\.text) }
             let analyzer = Analyzer(language: language)
-            let synonyms = language == .german ? catalog.synonyms : SynonymTable()
+            let synonyms = catalog.synonyms(for: language)
             let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus, knownOnly: outsideTexts)
 
             var examples: [LinearModel.Example] = []

@@ -75,7 +75,7 @@ public final class IntentLibrary: Sendable {
                 state.index = index
                 state.status = Status(
                     directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
-                    outOfScope: catalog.outOfScope.count, synonyms: catalog.synonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
+                    outOfScope: catalog.outOfScope.count, synonyms: catalog.synonyms.count + catalog.englishSynonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
                     loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
                     reloads: state.status.reloads + 1)
             }
@@ -131,7 +131,7 @@ public final class IntentLibrary: Sendable {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
         return names.sorted().compactMap { name in
-            guard name.hasSuffix(".\(IntentCatalog.fileExtension)") || name == IntentCatalog.synonymsFileName else { return nil }
+            guard IntentCatalog.isCatalogFile(name) else { return nil }
             let attributes = try? manager.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1

@@ -96,6 +96,35 @@ import Testing
         #expect((try? binary.catalog()) == nil)
     }
 
+    /// `synonyms.en.txt` rewrites English questions and examples, and German ones not at all:
+    /// "Tag" is a German word ("day") however American "tag" may mean a number plate.
+    @Test func englishSynonymsApplyToEnglishOnly() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        try fixture.write("synonyms.en.txt", "register = sign up\ncar = automobile, ride\nday = tag\n")
+        let catalog = try fixture.catalog()
+        #expect(catalog.englishSynonyms.count == 4)
+        #expect(catalog.synonyms(for: .german).count == catalog.synonyms.count)
+        #expect(catalog.files.last == "\(fixture.directory.lastPathComponent)/synonyms.en.txt")
+        #expect(IntentCatalog.isCatalogFile("synonyms.en.txt") && IntentCatalog.isCatalogFile("synonyms.txt"))
+        let index = IntentIndex(catalog: catalog)
+        let english = try #require(index.languages[.english])
+        #expect(english.pipeline.analyze("sign up my automobile").terms.map(\.source) == ["register", "my", "car"])
+        #expect(index.match("How do I sign up my automobile?", language: .english).ranked.first?.intent == "kfz-neuzulassung")
+        let german = try #require(index.languages[.german])
+        #expect(german.pipeline.analyze("Tag der Abfuhr").terms.first?.source == "tag")
+        #expect(english.pipeline.analyze("tag").terms.first?.source == "day")
+
+        // An error names the file and the line, like the German table's.
+        try fixture.write("synonyms.en.txt", "car = automobile\nno equals sign\n")
+        #expect {
+            try fixture.catalog()
+        } throws: { error in
+            let failure = error as? IntentFileError
+            return failure?.file == "\(fixture.directory.lastPathComponent)/synonyms.en.txt" && failure?.line == 2
+        }
+    }
+
     @Test func lintFindsDoubtfulContent() throws {
         let fixture = try IntentsFixture(files: ["a.intent": """
             intent: a
