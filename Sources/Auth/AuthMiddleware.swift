@@ -60,8 +60,7 @@ public struct AuthMiddleware: Middleware {
                 // Browsers are sent to the login page; scripts and scrapers get a 401.
                 let acceptsHTML = request.headerFields[.accept]?.contains("text/html") ?? false
                 if !request.isAPI && acceptsHTML && (request.method == .get || request.method == .head) {
-                    let target = request.path + (request.query.isEmpty ? "" : "?" + request.query.items.map { "\(FormDecoding.encode($0.name))=\(FormDecoding.encode($0.value))" }.joined(separator: "&"))
-                    return .redirect(to: "/login?next=" + FormDecoding.encode(target))
+                    return .redirect(to: "/login?next=" + FormDecoding.encode(request.pathAndQuery))
                 }
                 throw HTTPError.unauthorized
             }

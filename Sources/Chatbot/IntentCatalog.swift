@@ -43,6 +43,9 @@ public struct IntentCatalog: Sendable {
         }
     }
 
+    /// Synonym entries of both languages, as the status and `intents check` report them.
+    public var synonymCount: Int { synonyms.count + englishSynonyms.count }
+
     /// Whether a file of this name in the intents directory is part of the catalog (for the
     /// watcher that reloads on changes).
     public static func isCatalogFile(_ name: String) -> Bool {

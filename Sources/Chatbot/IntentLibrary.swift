@@ -75,7 +75,7 @@ public final class IntentLibrary: Sendable {
                 state.index = index
                 state.status = Status(
                     directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
-                    outOfScope: catalog.outOfScope.count, synonyms: catalog.synonyms.count + catalog.englishSynonyms.count, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
+                    outOfScope: catalog.outOfScope.count, synonyms: catalog.synonymCount, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
                     loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
                     reloads: state.status.reloads + 1)
             }

@@ -129,7 +129,8 @@ public struct WebErrorPages: ErrorPageRenderer {
         // takes HTML still gets a way there, back to the page it asked for, instead of a
         // link to the start page, which needs a sign-in too.
         if error.status == .unauthorized {
-            context["signIn"] = "/login?next=" + FormDecoding.encode(request.method == .get ? request.path : "/")
+            let readable = request.method == .get || request.method == .head
+            context["signIn"] = "/login?next=" + FormDecoding.encode(readable ? request.pathAndQuery : "/")
         }
         return pages.render("error", title: heading, context: context, for: request, status: error.status)
     }

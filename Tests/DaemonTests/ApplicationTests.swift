@@ -39,6 +39,9 @@ import Testing
         #expect(unauthorized.status == .unauthorized)
         #expect(unauthorized.text.contains(#"<a href="/login?next=%2Fchatbot">Zur Anmeldung</a>"#))
         #expect(!unauthorized.text.contains("Zur Startseite"))
+        // Back to the page as asked for, query and all, as the browsers' redirect does.
+        let withQuery = fixture.intranet.execute(.get, "/chatbot?tage=7", headers: [.accept: "*/*"])
+        #expect(withQuery.text.contains(#"<a href="/login?next=%2Fchatbot%3Ftage%3D7">Zur Anmeldung</a>"#), "\(withQuery.text)")
         #expect(fixture.intranet.execute(.get, "/nirgends", headers: [.accept: "text/html"]).text.contains("Zur Startseite"))
     }
 

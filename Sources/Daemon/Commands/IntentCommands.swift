@@ -37,7 +37,7 @@ struct IntentsCommand: ParsableCommand {
                     guard pair.count >= 2, Double(pair.count) >= 0.15 * Double(examples) else { continue }
                     findings.append("Kreuzvalidierung verwechselt \(pair.expected) mit \(pair.predicted) (\(pair.count) von \(examples) Beispielen)")
                 }
-                say("\(catalog.intents.count) Intents, \(catalog.followUps.count) Nachfragethemen, \(catalog.outOfScope.count) Themen außerhalb des Angebots, \(catalog.synonyms.count + catalog.englishSynonyms.count) Synonyme aus \(catalog.files.count) Dateien.")
+                say("\(catalog.intents.count) Intents, \(catalog.followUps.count) Nachfragethemen, \(catalog.outOfScope.count) Themen außerhalb des Angebots, \(catalog.synonymCount) Synonyme aus \(catalog.files.count) Dateien.")
                 if findings.isEmpty {
                     say("Keine Beanstandungen.")
                 } else {

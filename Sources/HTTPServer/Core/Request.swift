@@ -34,6 +34,12 @@ public struct Request: Sendable {
     /// not run, the middleware answers it like any other error. Boxed to keep requests small.
     var earlyFailure: EarlyFailure?
 
+    /// The path and the query, each value encoded again: where to send the client back to
+    /// (`/login?next=` takes it, encoded once more).
+    public var pathAndQuery: String {
+        query.isEmpty ? path : path + "?" + query.items.map { "\(FormDecoding.encode($0.name))=\(FormDecoding.encode($0.value))" }.joined(separator: "&")
+    }
+
     final class EarlyFailure: Sendable {
         let error: HTTPError
         init(_ error: HTTPError) { self.error = error }
