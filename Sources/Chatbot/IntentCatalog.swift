@@ -73,19 +73,22 @@ public struct IntentCatalog: Sendable {
             outOfScope += parsed.outOfScope
             files.append(displayName)
         }
-        func synonymTable(_ name: String) throws -> SynonymTable {
+        func synonymTable(_ name: String, language: Analyzer.Language) throws -> SynonymTable {
             let path = directory.appendingPathComponent(name).path
             guard FileManager.default.fileExists(atPath: path) else { return SynonymTable() }
             let displayName = displayPath(directory: directory, name: name)
             defer { files.append(displayName) }
             do {
-                return try SynonymTable.parse(try read(path, displayName: displayName), file: displayName)
+                // Tokens as that language's questions are split: German spelling rules ("ue" is "ü")
+                // would turn the English "tuesday" into "tusday", which no English question has.
+                return try SynonymTable.parse(try read(path, displayName: displayName), file: displayName,
+                                              analyzer: Analyzer(language: language))
             } catch let error as TextAnalysisError {
                 throw IntentFileError(file: error.file, line: error.line, error.message)
             }
         }
-        let synonyms = try synonymTable(synonymsFileName)
-        let englishSynonyms = try synonymTable(englishSynonymsFileName)
+        let synonyms = try synonymTable(synonymsFileName, language: .german)
+        let englishSynonyms = try synonymTable(englishSynonymsFileName, language: .english)
         let catalog = IntentCatalog(intents: intents, followUps: followUps, outOfScope: outOfScope, synonyms: synonyms,
                                     englishSynonyms: englishSynonyms, files: files)
         try catalog.validate()
