@@ -87,6 +87,15 @@ int32_t kh_icu_fold_without_marks(const kh_uchar *source, int32_t length, kh_uch
         if (u_charType(c) == U_NON_SPACING_MARK) {
             continue;
         }
+        /* Typographic apostrophes are the plain one: "I’m" and "geht’s" meet "I'm" and
+           "geht's" (word lists and examples are typed with the plain one). */
+        if (c == 0x2019 || c == 0x02BC) {
+            if (written < capacity) {
+                destination[written] = 0x27;
+            }
+            written++;
+            continue;
+        }
         for (int32_t j = start; j < i; j++) {
             if (written < capacity) {
                 destination[written] = decomposed[j];

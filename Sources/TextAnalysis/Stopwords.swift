@@ -38,5 +38,11 @@ public enum Stopwords {
         "them", "then", "there", "these", "they", "this", "to", "up", "us", "want", "was", "we", "were", "what", "when",
         "where", "which", "who", "why", "will", "with", "would", "you", "your", "im", "dont", "cant", "there", "am", "is", "are", "was", "been", "do", "does", "did", "shall", "may", "might",
         "must", "any", "each", "every", "very", "too", "also", "only", "own", "same", "such", "both", "more", "most",
+        // Contractions, as tokens keep them (typographic apostrophes are folded to the plain one).
+        "i'm", "i'd", "i've", "i'll", "you're", "you've", "you'd", "you'll", "it's", "that's", "there's", "what's", "where's",
+        "how's", "who's", "he's", "she's", "we're", "we've", "we'd", "they're", "they've", "let's", "don't", "doesn't",
+        "didn't", "can't", "cannot", "won't", "wouldn't", "couldn't", "shouldn't", "isn't", "aren't", "wasn't", "weren't",
+        "haven't", "hasn't", "hadn't", "ive", "youre", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "havent",
+        "hasnt", "wouldnt", "couldnt", "like", "know",
     ]
 }

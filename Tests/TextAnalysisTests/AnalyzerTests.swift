@@ -34,6 +34,14 @@ import TextAnalysis
         #expect(english.tokens("Driver's licence") .first == "driver's")
     }
 
+    /// Phones type "I’m" with a typographic apostrophe, the word lists "i'm": they meet, and
+    /// English contractions are function words ("I’d like to know" has no content word).
+    @Test func typographicApostrophesAreThePlainOne() {
+        #expect(english.tokens("I’m sure it\u{02BC}s here") == ["i'm", "sure", "it's", "here"])
+        #expect(german.tokens("Wie geht’s") == german.tokens("wie geht's"))
+        #expect(english.tokens("I’d like to know").allSatisfy { Stopwords.contains($0, language: .english) })
+    }
+
     @Test func stemmingIsSafeFromManyThreads() async {
         let analyzer = german
         await withTaskGroup(of: [String].self) { group in
