@@ -28,6 +28,9 @@ public enum Stopwords {
         "solltest", "wollte", "wollten", "einmal", "immer", "wieder", "sehr", "viel", "viele", "mehr", "schon", "gibt's",
         "wegen", "zwischen", "unter", "gegen", "seit", "wahrend", "trotz", "jemand", "jemanden", "etwa", "hier", "da",
         "dies", "jene", "jener", "selbst", "sowie", "sondern", "denn", "also", "bereits", "gerade", "sonst", "dann",
+        // The country the bot serves says nothing about a topic: with "in Deutschland" in the
+        // foreign licence's examples, "Wetter in Deutschland morgen" was answered with it.
+        "deutschland",
     ]
 
     static let english: Set<String> = [
@@ -43,6 +46,6 @@ public enum Stopwords {
         "how's", "who's", "he's", "she's", "we're", "we've", "we'd", "they're", "they've", "let's", "don't", "doesn't",
         "didn't", "can't", "cannot", "won't", "wouldn't", "couldn't", "shouldn't", "isn't", "aren't", "wasn't", "weren't",
         "haven't", "hasn't", "hadn't", "ive", "youre", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "havent",
-        "hasnt", "wouldnt", "couldnt", "like", "know",
+        "hasnt", "wouldnt", "couldnt", "like", "know", "germany",
     ]
 }

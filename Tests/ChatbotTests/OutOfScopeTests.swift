@@ -245,4 +245,37 @@ import TextAnalysis
         #expect(reply.intent == nil)
         #expect(try chat.ask("Wie melde ich mein Auto an?").intent == "kfz-neuzulassung")
     }
+
+    /// The country the bot serves is no topic: with "in Deutschland" in the foreign licence's
+    /// examples, every question that named Germany ("Wetter in Deutschland morgen", "Wie
+    /// viele Einwohner hat Deutschland?") was answered with the foreign licence.
+    @Test func theCountryItselfIsNoTopic() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        try fixture.write("ausserhalb.intent", Self.shopping)
+        try fixture.write("ausland.intent", """
+            intent: fuehrerschein-ausland
+            title: Ausländischen Führerschein umschreiben
+            examples:
+              Gilt mein ausländischer Führerschein in Deutschland?
+              Führerschein aus der Türkei in Deutschland umschreiben
+              amerikanischen Führerschein in Deutschland nutzen
+              EU-Führerschein nach Umzug nach Deutschland
+              Wie lange darf ich mit meinem ausländischen Führerschein fahren?
+            examples.en:
+              Is my foreign licence valid in Germany?
+              use an American licence in Germany
+            answer:
+              Bei der Führerscheinstelle.
+            """)
+        let index = IntentIndex(catalog: try fixture.catalog())
+        let policy = DecisionPolicy()
+        for question in ["Wie viele Einwohner hat Deutschland?", "Wer ist der Bundeskanzler von Deutschland?",
+                         "Hauptstadt von Deutschland", "Who is the chancellor of Germany?"] {
+            let match = index.match(question)
+            #expect(policy.decide(match) == .fallback, "\(question): \(match.ranked), confidence \(match.confidence)")
+        }
+        #expect(policy.decide(index.match("Gilt mein türkischer Führerschein in Deutschland?")) == .answer("fuehrerschein-ausland"))
+        #expect(policy.decide(index.match("Is my Indian licence valid in Germany?")) == .answer("fuehrerschein-ausland"))
+    }
 }
