@@ -396,7 +396,7 @@ public final class IntentIndex: Sendable {
         for term in analyzed.terms {
             if term.kind == .known { known += 1 } else if term.kind == .stopword { stopwords += 1 }
         }
-        return Double(known) + 0.5 * Double(stopwords) + analyzed.coverage
+        return Double(known) + 0.5 * Double(stopwords) + analyzed.coverage - Double(analyzed.addedBySynonyms)
     }
 
     func match(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {

@@ -32,15 +32,22 @@ public struct TextPipeline: Sendable {
     /// the parts meets an example with the compound and the other way round.
     public func analyze(_ text: String) -> AnalyzedText {
         var tokens: [String]
+        // Tokens a synonym's canonical phrase added ("Biotonne" is "organic waste bin" in English).
+        var added = 0
+        func applySynonyms(_ words: [String]) -> [String] {
+            let replaced = synonyms.apply(words)
+            added += max(0, replaced.count - words.count)
+            return replaced
+        }
         if analyzer.language == .german {
             // Per clause: the particle ends the clause, not always the text.
             tokens = []
             // Split on bytes: splitting a String by Characters showed up in profiles.
             for clause in text.utf8.split(whereSeparator: Self.isClauseEnd) {
-                tokens += joiningSeparableVerb(synonyms.apply(analyzer.tokens(String(Substring(clause)))))
+                tokens += joiningSeparableVerb(applySynonyms(analyzer.tokens(String(Substring(clause)))))
             }
         } else {
-            tokens = synonyms.apply(analyzer.tokens(text))
+            tokens = applySynonyms(analyzer.tokens(text))
         }
         var terms: [AnalyzedTerm] = []
         terms.reserveCapacity(tokens.count + 4)
@@ -65,7 +72,9 @@ public struct TextPipeline: Sendable {
             cache.store(analysed, for: token)
             terms += analysed
         }
-        return AnalyzedText(terms: terms)
+        var analyzed = AnalyzedText(terms: terms)
+        analyzed.addedBySynonyms = added
+        return analyzed
     }
 
     /// Units of measure, as tokens come out of the analyzer (folded: "m²" is "m2"), that count
@@ -234,6 +243,10 @@ public struct AnalyzedText: Sendable, Equatable {
     /// The share of content words that were known, split or corrected (a correction or a
     /// compound's head alone counts for less: it is a guess); 0 when there are no content words.
     public let coverage: Double
+    /// How many tokens synonyms added to the question's own (a canonical phrase of several
+    /// words for one): the language that explains a question better is not the one whose
+    /// synonyms made more words of it.
+    public var addedBySynonyms = 0
 
     /// Both figures are worked out once here: a question asks for them several times, and
     /// each time cost a dictionary of its words.

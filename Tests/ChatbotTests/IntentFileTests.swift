@@ -128,6 +128,49 @@ import Testing
         }
     }
 
+    /// German names of services in `synonyms.en.txt` ("organic waste bin = Biotonne") let
+    /// "Biotonne broken" be read as English; they must not make a German question English
+    /// because one German word became three English ones: "Abfuhrkalender Biotonne" was read
+    /// as English and answered with the bin, not with the collection calendar.
+    @Test func synonymExpansionsDoNotDecideTheLanguage() throws {
+        let fixture = try IntentsFixture(files: ["abfall.intent": """
+            intent: abfall-tonne
+            title: Mülltonne bestellen
+            title.en: Ordering a bin
+            examples:
+              Biotonne bestellen
+              Biotonne ist kaputt
+              neue Mülltonne
+            examples.en:
+              order an organic waste bin
+              the organic waste bin is broken
+            answer:
+              Beim Abfallamt.
+
+            intent: abfall-kalender
+            title: Abfuhrtermine
+            title.en: Collection dates
+            examples:
+              Kalender der Leerungen
+              Wann wird die Biotonne geleert?
+              Leerung Kalender
+            examples.en:
+              waste calendar
+              when is the organic waste bin emptied
+            answer:
+              Im Kalender.
+            """, "synonyms.en.txt": "organic waste bin = Biotonne\n"])
+        defer { fixture.cleanUp() }
+        let index = IntentIndex(catalog: try fixture.catalog())
+        let english = try #require(index.languages[.english])
+        #expect(english.pipeline.analyze("Biotonne broken").addedBySynonyms == 2)
+        #expect(index.languages[.german]?.pipeline.analyze("Biotonne kaputt").addedBySynonyms == 0)
+        let german = index.match("Abfuhrkalender Biotonne")
+        #expect(german.language == .german, "\(german.language) \(german.ranked)")
+        let mixed = index.match("Biotonne broken")
+        #expect(mixed.language == .english && mixed.best?.intent == "abfall-tonne", "\(mixed.language) \(mixed.ranked)")
+    }
+
     @Test func lintFindsDoubtfulContent() throws {
         let fixture = try IntentsFixture(files: ["a.intent": """
             intent: a
