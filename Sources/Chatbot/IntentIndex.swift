@@ -391,6 +391,9 @@ public final class IntentIndex: Sendable {
         }
     }
 
+    /// How well a language's analysis explains a question: its known words, half its function
+    /// words and its coverage, less the words its synonyms added (one German "Biotonne" is
+    /// three known English words, "organic waste bin", and made "Abfuhrkalender Biotonne" English).
     private static func evidence(_ analyzed: AnalyzedText) -> Double {
         var known = 0, stopwords = 0
         for term in analyzed.terms {

@@ -46,6 +46,8 @@ public enum Stopwords {
         "how's", "who's", "he's", "she's", "we're", "we've", "we'd", "they're", "they've", "let's", "don't", "doesn't",
         "didn't", "can't", "cannot", "won't", "wouldn't", "couldn't", "shouldn't", "isn't", "aren't", "wasn't", "weren't",
         "haven't", "hasn't", "hadn't", "ive", "youre", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "havent",
-        "hasnt", "wouldnt", "couldnt", "like", "know", "germany",
+        "hasnt", "wouldnt", "couldnt",
+        // No topic in a question to the district: "I'd like to know …", "… in Germany".
+        "like", "know", "germany",
     ]
 }
