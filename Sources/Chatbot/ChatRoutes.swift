@@ -155,9 +155,9 @@ public struct ChatRoutes: Sendable {
         var titles: [String: String] = [:]
         for intent in catalog.intents { titles[intent.id] = intent.title(.german) }
         for block in catalog.outOfScope { titles[block.id] = block.title(.german) }
-        func label(_ id: String?) -> Any {
-            guard let id else { return false }
-            return ["labelID": id, "labelTitle": titles[id] ?? "", "labelHasTitle": titles[id] != nil] as [String: Any]
+        func label(_ id: String?) -> [String: Any] {
+            guard let id else { return ["labelMissing": true] }
+            return ["labelID": id, "labelTitle": titles[id] ?? "", "labelHasTitle": titles[id] != nil]
         }
         func questions(_ list: [ChatAnalytics.Report.Question]) -> [[String: Any]] {
             list.map { ["question": $0.question, "count": $0.count, "last": formatter.string(from: $0.lastAsked),

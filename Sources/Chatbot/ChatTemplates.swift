@@ -3,9 +3,9 @@ enum ChatTemplates {
     static let all: [String: String] = ["chat-demo": demo, "chat-admin": admin, "chat-label": label]
 
     /// An intent or `outside:` block on the admin page, inside a section on its label
-    /// (`ChatRoutes.adminPage`): its title when it is loaded, and its id.
+    /// (`ChatRoutes.adminPage`): its title when it is loaded, and its id; a dash for none.
     static let label = """
-    {{#labelHasTitle}}{{labelTitle}} {{/labelHasTitle}}<code>{{labelID}}</code>
+    {{#labelMissing}}–{{/labelMissing}}{{^labelMissing}}{{#labelHasTitle}}{{labelTitle}} {{/labelHasTitle}}<code>{{labelID}}</code>{{/labelMissing}}
     """
 
     /// The public listener's start page: the widget, and a plain form for browsers without
@@ -65,27 +65,27 @@ enum ChatTemplates {
       <h3>Unbeantwortete Fragen</h3>
       {{^unanswered}}<p>Keine.</p>{{/unanswered}}
       {{#hasUnanswered}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Anzahl</th><th scope="col">Zuletzt</th><th scope="col">Wegweiser</th></tr></thead><tbody>
-      {{#unanswered}}<tr><td>{{question}}</td><td>{{count}}</td><td>{{last}}</td><td>{{#signpost}}{{>chat-label}}{{/signpost}}{{^signpost}}–{{/signpost}}</td></tr>{{/unanswered}}
+      {{#unanswered}}<tr><td>{{question}}</td><td>{{count}}</td><td>{{last}}</td><td>{{#signpost}}{{>chat-label}}{{/signpost}}</td></tr>{{/unanswered}}
       </tbody></table></div>{{/hasUnanswered}}
 
       <h3>Wegweiser zu anderen Stellen</h3>
       <p>Fragen, für die eine andere Stelle zuständig ist: Die Antwort ohne Treffer begann mit dem Hinweis des Blocks (<code>signpost:</code> in <code>ausserhalb.intent</code>).</p>
       {{^signposts}}<p>Keine.</p>{{/signposts}}
-      {{#hasSignposts}}<ul>{{#signposts}}<li>{{#intent}}{{>chat-label}}{{/intent}}{{^intent}}–{{/intent}}: {{count}}</li>{{/signposts}}</ul>{{/hasSignposts}}
+      {{#hasSignposts}}<ul>{{#signposts}}<li>{{#intent}}{{>chat-label}}{{/intent}}: {{count}}</li>{{/signposts}}</ul>{{/hasSignposts}}
 
       <h3>Unsichere Antworten</h3>
       {{^lowConfidence}}<p>Keine.</p>{{/lowConfidence}}
       {{#hasLowConfidence}}<div class="table-wrap"><table><thead><tr><th scope="col">Frage</th><th scope="col">Intent</th><th scope="col">Sicherheit</th><th scope="col">Anzahl</th></tr></thead><tbody>
-      {{#lowConfidence}}<tr><td>{{question}}</td><td>{{#intent}}{{>chat-label}}{{/intent}}{{^intent}}–{{/intent}}</td><td>{{confidence}}</td><td>{{count}}</td></tr>{{/lowConfidence}}
+      {{#lowConfidence}}<tr><td>{{question}}</td><td>{{#intent}}{{>chat-label}}{{/intent}}</td><td>{{confidence}}</td><td>{{count}}</td></tr>{{/lowConfidence}}
       </tbody></table></div>{{/hasLowConfidence}}
 
       <h3>Gewählte Optionen nach Rückfragen</h3>
       {{^choices}}<p>Keine.</p>{{/choices}}
-      {{#hasChoices}}<ul>{{#choices}}<li>{{#intent}}{{>chat-label}}{{/intent}}{{^intent}}–{{/intent}}: {{count}}</li>{{/choices}}</ul>{{/hasChoices}}
+      {{#hasChoices}}<ul>{{#choices}}<li>{{#intent}}{{>chat-label}}{{/intent}}: {{count}}</li>{{/choices}}</ul>{{/hasChoices}}
 
       <h3>Häufigste Themen</h3>
       {{^top}}<p>Keine.</p>{{/top}}
-      {{#hasTop}}<ol>{{#top}}<li>{{#intent}}{{>chat-label}}{{/intent}}{{^intent}}–{{/intent}}: {{count}}</li>{{/top}}</ol>{{/hasTop}}
+      {{#hasTop}}<ol>{{#top}}<li>{{#intent}}{{>chat-label}}{{/intent}}: {{count}}</li>{{/top}}</ol>{{/hasTop}}
 
       <h3>Verlauf je Tag</h3>
       {{^daily}}<p>Keine.</p>{{/daily}}
@@ -95,11 +95,11 @@ enum ChatTemplates {
 
       <h3>Nicht hilfreich bewertete Themen</h3>
       {{^unhelpfulIntents}}<p>Keine.</p>{{/unhelpfulIntents}}
-      {{#hasUnhelpfulIntents}}<ul>{{#unhelpfulIntents}}<li>{{#intent}}{{>chat-label}}{{/intent}}{{^intent}}–{{/intent}}: {{count}}</li>{{/unhelpfulIntents}}</ul>{{/hasUnhelpfulIntents}}
+      {{#hasUnhelpfulIntents}}<ul>{{#unhelpfulIntents}}<li>{{#intent}}{{>chat-label}}{{/intent}}: {{count}}</li>{{/unhelpfulIntents}}</ul>{{/hasUnhelpfulIntents}}
 
       <h3>Kommentare</h3>
       {{^comments}}<p>Keine.</p>{{/comments}}
-      {{#hasComments}}<ul>{{#comments}}<li>{{at}} · {{#intent}}{{>chat-label}}{{/intent}}{{^intent}}–{{/intent}} · hilfreich: {{helpful}} – {{comment}}</li>{{/comments}}</ul>{{/hasComments}}
+      {{#hasComments}}<ul>{{#comments}}<li>{{at}} · {{#intent}}{{>chat-label}}{{/intent}} · hilfreich: {{helpful}} – {{comment}}</li>{{/comments}}</ul>{{/hasComments}}
     </section>
     <p>Zum Ausprobieren: der Chat unten rechts (wie auf der Website).</p>
     <script src="{{widget}}" defer></script>
