@@ -28,6 +28,10 @@ public enum Stopwords {
         "solltest", "wollte", "wollten", "einmal", "immer", "wieder", "sehr", "viel", "viele", "mehr", "schon", "gibt's",
         "wegen", "zwischen", "unter", "gegen", "seit", "wahrend", "trotz", "jemand", "jemanden", "etwa", "hier", "da",
         "dies", "jene", "jener", "selbst", "sowie", "sondern", "denn", "also", "bereits", "gerade", "sonst", "dann",
+        "hast", "warst",
+        // Spoken contractions: "danke, das wars" had "wars" stemmed to "war", the stem of "Ware",
+        // and was answered with food inspection.
+        "wars", "gibts", "gehts", "hats", "ists", "isses", "machts", "haste", "biste", "kannste", "willste",
         // The country the bot serves says nothing about a topic: with "in Deutschland" in the
         // foreign licence's examples, "Wetter in Deutschland morgen" was answered with it.
         "deutschland",

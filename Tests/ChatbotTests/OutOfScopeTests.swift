@@ -278,4 +278,43 @@ import TextAnalysis
         #expect(policy.decide(index.match("Gilt mein türkischer Führerschein in Deutschland?")) == .answer("fuehrerschein-ausland"))
         #expect(policy.decide(index.match("Is my Indian licence valid in Germany?")) == .answer("fuehrerschein-ausland"))
     }
+
+    /// Spoken contractions are function words: "das wars" had "wars" stemmed to "war", the
+    /// stem of "Ware", and "danke, das wars" was answered with food inspection.
+    @Test func spokenContractionsAreNoTopic() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        try fixture.write("ausserhalb.intent", Self.shopping)
+        try fixture.write("themen.intent", """
+            intent: verabschiedung
+            title: Dank und Verabschiedung
+            social: yes
+            examples:
+              Danke
+              Vielen Dank
+              Tschüss
+              Danke, das hat geholfen
+              Auf Wiedersehen
+            answer:
+              Gern geschehen.
+
+            intent: lebensmittelkontrolle
+            title: Hygienemängel melden
+            examples:
+              abgelaufene Ware verkauft
+              Waren im Supermarkt verdorben
+              Schimmel im Restaurant
+              Hygienemängel in der Bäckerei melden
+              Lebensmittelkontrolle beim Imbiss
+            answer:
+              Bei der Lebensmittelüberwachung.
+            """)
+        let index = IntentIndex(catalog: try fixture.catalog())
+        let policy = DecisionPolicy()
+        for question in ["danke, das wars", "Das wars, danke!"] {
+            let match = index.match(question)
+            #expect(policy.decide(match) == .answer("verabschiedung"), "\(question): \(match.ranked), confidence \(match.confidence)")
+        }
+        #expect(policy.decide(index.match("abgelaufene Ware im Supermarkt")) == .answer("lebensmittelkontrolle"))
+    }
 }
