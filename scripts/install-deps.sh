@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(libmicrohttpd-dev libsqlite3-dev libicu-dev libstemmer-dev pkg-config "$@")
+# wngerman, wbritish, wamerican: word lists, so that typo tolerance leaves real words alone.
+packages=(libmicrohttpd-dev libsqlite3-dev libicu-dev libstemmer-dev pkg-config wngerman wbritish wamerican "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -192,7 +192,8 @@ public final class IntentIndex: Sendable {
             let outsideTexts = outside.flatMap { topic in topic.examples.filter { $0.language == language }.map(\.text) }
             let analyzer = Analyzer(language: language)
             let synonyms = catalog.synonyms(for: language)
-            let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus, knownOnly: outsideTexts)
+            let pipeline = TextPipeline(analyzer: analyzer, synonyms: synonyms, corpus: corpus, knownOnly: outsideTexts,
+                                        lexicon: Lexicon.system(analyzer.language))
 
             var examples: [LinearModel.Example] = []
             var topicExamples: [LinearModel.Example] = []

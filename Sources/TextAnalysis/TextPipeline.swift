@@ -12,14 +12,20 @@ public struct TextPipeline: Sendable {
     public let analyzer: Analyzer
     public let synonyms: SynonymTable
     public let vocabulary: Vocabulary
+    /// Words of the language that are no typos, whether or not the corpus uses them.
+    public let lexicon: Lexicon?
     private let cache = TermCache()
 
-    /// - Parameter knownOnly: texts whose words are known, but never what a misspelt word is
-    ///   corrected to (see `Vocabulary.init`).
+    /// - Parameters:
+    ///   - knownOnly: texts whose words are known, but never what a misspelt word is
+    ///     corrected to (see `Vocabulary.init`).
+    ///   - lexicon: the language's words: an unknown word found there is left as it is, not
+    ///     corrected to the nearest word of the corpus.
     public init(analyzer: Analyzer, synonyms: SynonymTable = SynonymTable(), corpus: some Sequence<String>,
-                knownOnly: some Sequence<String> = [String]()) {
+                knownOnly: some Sequence<String> = [String](), lexicon: Lexicon? = nil) {
         self.analyzer = analyzer
         self.synonyms = synonyms
+        self.lexicon = lexicon
         var tokens: [String] = []
         for text in corpus { tokens += synonyms.apply(analyzer.tokens(text)) }
         tokens += synonyms.words.subtracting(tokens)
@@ -121,6 +127,18 @@ public struct TextPipeline: Sendable {
         return nil
     }
 
+    /// Whether `token` may be read as `corrected`: always when it is no word of the language.
+    /// When it is one, only if the two differ in the ending ("einbürgern" is read as the
+    /// corpus's "einbürgerung", "built" as "build") or `token` is `corrected` with a prefix
+    /// ("umgetauscht" as "getauscht"), not in the word itself ("passiert" is no "passwort",
+    /// "gestorben" no "gestohlen", "koche" no "Kuchen", "hiring" no "fire").
+    private func isTypo(_ token: String, of corrected: String) -> Bool {
+        guard let lexicon, lexicon.contains(token) else { return true }
+        let shared = zip(token.utf8, corrected.utf8).prefix { $0 == $1 }.count
+        if shared >= max(4, min(token.utf8.count, corrected.utf8.count) - 3) { return true }
+        return corrected.utf8.count >= 6 && token.hasSuffix(corrected)
+    }
+
     /// German verbs and their nouns in "-ung" mean the same thing to a question, but the
     /// stemmer keeps a short word's "-ung" (a long one's it drops: "Anmeldung" and "anmelden"
     /// already meet): "impfen" is "impf", "Impfung" is "impfung". An unknown stem whose
@@ -160,7 +178,7 @@ public struct TextPipeline: Sendable {
         if analyzer.language == .german, let counterpart = verbOrNoun(of: stem) {
             return [AnalyzedTerm(stem: counterpart, source: token, kind: .derived)]
         }
-        if let corrected = vocabulary.correction(for: token) {
+        if let corrected = vocabulary.correction(for: token), isTypo(token, of: corrected) {
             return [AnalyzedTerm(stem: analyzer.stem(corrected), source: token, kind: .corrected)]
         }
         if let head = vocabulary.compoundHead(of: token) {

@@ -153,4 +153,40 @@ import TextAnalysis
         let english = TextPipeline(analyzer: Analyzer(language: .english), corpus: ["speeding ticket"])
         #expect(english.analyze("30 mph speeding").terms.map(\.kind) == [.other, .other, .known])
     }
+
+    /// A word of the language is no typo: it is not corrected to the corpus's nearest word,
+    /// unless only its ending or a prefix differs.
+    @Test func wordsOfTheLanguageAreNotCorrected() {
+        let german = Analyzer(language: .german)
+        let corpus = ["Passwort vergessen", "Küche renovieren", "Einbürgerung beantragen", "Führerschein getauscht"]
+        let lexicon = Lexicon(words: ["passiert", "koche", "einbürgern", "umgetauscht", "Führerschein"], analyzer: german)
+        let plain = TextPipeline(analyzer: german, corpus: corpus)
+        let withLexicon = TextPipeline(analyzer: german, corpus: corpus, lexicon: lexicon)
+        // Without the lexicon, "passiert" became "passwort" and "koche" "küche".
+        #expect(plain.analyze("passiert").terms.map(\.kind) == [.corrected])
+        #expect(plain.analyze("koche").terms.map(\.kind) == [.corrected])
+        #expect(withLexicon.analyze("passiert").terms.map(\.kind) == [.unknown])
+        #expect(withLexicon.analyze("koche").terms.map(\.kind) == [.unknown])
+        // An ending or a verb prefix apart: still read as the corpus's word.
+        #expect(withLexicon.analyze("einbürgern").terms.map(\.kind) == [.corrected])
+        #expect(withLexicon.analyze("umgetauscht").terms.map(\.stem) == [german.stem("getauscht")])
+        // A typo, which no word list has, is corrected as before.
+        #expect(withLexicon.analyze("Passwrot").terms.map(\.stem) == [german.stem("passwort")])
+        #expect(withLexicon.analyze("Fürerschein").terms.map(\.kind) == [.corrected])
+        #expect(lexicon.contains("fuhrerschein"))
+        #expect(!lexicon.contains("fuhrerschien"))
+    }
+
+    /// The system's word lists (Debian `wngerman`, `wbritish`, `wamerican`, which
+    /// `scripts/install-deps.sh` installs) are read, folded as questions are.
+    @Test func theSystemWordListsAreRead() throws {
+        let german = try #require(Lexicon.system(.german))
+        #expect(german.count > 300_000)
+        for word in ["passiert", "gestorben", "fuehrerschein", "strasse", "MÜLLABFUHR"] {
+            #expect(german.contains(Analyzer(language: .german).tokens(word)[0]), "\(word)")
+        }
+        #expect(!german.contains("fuhrerschien"))
+        let english = try #require(Lexicon.system(.english))
+        #expect(english.contains("hiring") && english.contains("licence") && english.contains("license"))
+    }
 }

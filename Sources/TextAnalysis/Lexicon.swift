@@ -1,0 +1,96 @@
+import Foundation
+
+/// The words of a language, independent of any corpus: a word list such as Debian's
+/// `wngerman` (`/usr/share/dict/ngerman`, 356,000 words with their inflected forms).
+///
+/// Typo tolerance asks it before correcting: a word the corpus does not use but the language
+/// has is not a typo. "Was passiert mit meinem Nummernschild?" had "passiert" corrected to
+/// "passwort" and "laufen" became "kaufen"; with the lexicon they stay unknown words, which
+/// speak for no intent rather than for the wrong one.
+///
+/// Held as sorted 64-bit hashes of the folded tokens (2.8 MB for German), loaded once per
+/// process and shared by every index built from it.
+///
+/// ```swift
+/// let lexicon = Lexicon(words: ["passiert", "laufen"], analyzer: Analyzer(language: .german))
+/// lexicon.contains("passiert")    // true
+/// lexicon.contains("fuhrerschien")    // false
+/// ```
+public final class Lexicon: Sendable {
+    private let hashes: [UInt64]
+
+    /// - Parameter words: any text; its tokens, folded as `analyzer` folds a question's, are
+    ///   the lexicon's words.
+    public init(words: some Sequence<String>, analyzer: Analyzer) {
+        var hashes: [UInt64] = []
+        for text in words {
+            for token in analyzer.tokens(text) { hashes.append(Self.hash(token)) }
+        }
+        hashes.sort()
+        var unique: [UInt64] = []
+        unique.reserveCapacity(hashes.count)
+        for hash in hashes where unique.last != hash { unique.append(hash) }
+        self.hashes = unique
+    }
+
+    public var count: Int { hashes.count }
+
+    public func contains(_ token: String) -> Bool {
+        let value = Self.hash(token)
+        var low = 0, high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < hashes.count && hashes[low] == value
+    }
+
+    /// FNV-1a over the UTF-8 bytes: stable across processes (Swift's `Hasher` is seeded), and
+    /// at 356,000 words a collision is a one in 10^8 chance.
+    static func hash(_ token: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in token.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    // MARK: The system's word lists
+
+    /// Debian's word lists for each language (packages `wngerman`, `wbritish`, `wamerican`).
+    public static let systemPaths: [Analyzer.Language: [String]] = [
+        .german: ["/usr/share/dict/ngerman"],
+        .english: ["/usr/share/dict/british-english", "/usr/share/dict/american-english"],
+    ]
+
+    /// The system's lexicon for `language`, read once per process; nil when no word list is
+    /// installed (typo tolerance then corrects every word the corpus does not know).
+    public static func system(_ language: Analyzer.Language) -> Lexicon? {
+        switch language {
+        case .german: german
+        case .english: english
+        }
+    }
+
+    private static let german = load(.german)
+    private static let english = load(.english)
+
+    private static func load(_ language: Analyzer.Language) -> Lexicon? {
+        let texts = (systemPaths[language] ?? []).compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        guard !texts.isEmpty else { return nil }
+        // Through ICU a few thousand words at a time: a call per word would cost a second at
+        // start-up, and the whole list at once held 10 MB of tokens at its peak.
+        var chunks: [String] = []
+        for text in texts {
+            let bytes = text.utf8
+            var start = bytes.startIndex
+            while start < bytes.endIndex {
+                var end = bytes.index(start, offsetBy: 65_536, limitedBy: bytes.endIndex) ?? bytes.endIndex
+                while end < bytes.endIndex, bytes[end] != UInt8(ascii: "\n") { end = bytes.index(after: end) }
+                chunks.append(String(Substring(text[start..<end])))
+                start = end
+            }
+        }
+        return Lexicon(words: chunks, analyzer: Analyzer(language: language))
+    }
+}
