@@ -309,7 +309,9 @@ public final class IntentIndex: Sendable {
             || (germanFunctionWords && !englishFunctionWords)
         if !clearlyGerman, let english = languages[.english] {
             let englishText = english.pipeline.analyze(text)
-            if Self.evidence(englishText) > Self.evidence(germanText) {
+            let (englishWords, germanWords) = (english.pipeline.lexicon, german.pipeline.lexicon)
+            if Self.evidence(englishText, lexicon: englishWords, other: germanWords)
+                > Self.evidence(germanText, lexicon: germanWords, other: englishWords) {
                 return answering(englishText, index: english, language: .english)
             }
         }
@@ -395,10 +397,19 @@ public final class IntentIndex: Sendable {
     /// How well a language's analysis explains a question: its known words, half its function
     /// words and its coverage, less the words its synonyms added (one German "Biotonne" is
     /// three known English words, "organic waste bin", and made "Abfuhrkalender Biotonne" English).
-    private static func evidence(_ analyzed: AnalyzedText) -> Double {
+    /// A word the catalog does not use but only this language's lexicon has counts as known:
+    /// "Garten" alone was read as English, corrected to "garden", because German did not know
+    /// it. (Words both languages have, "die", "hat", "person", say nothing.)
+    private static func evidence(_ analyzed: AnalyzedText, lexicon: Lexicon?, other: Lexicon?) -> Double {
         var known = 0, stopwords = 0
         for term in analyzed.terms {
-            if term.kind == .known { known += 1 } else if term.kind == .stopword { stopwords += 1 }
+            switch term.kind {
+            case .known: known += 1
+            case .stopword: stopwords += 1
+            case .unknown, .corrected:
+                if lexicon?.contains(term.source) == true && other?.contains(term.source) != true { known += 1 }
+            default: break
+            }
         }
         return Double(known) + 0.5 * Double(stopwords) + analyzed.coverage - Double(analyzed.addedBySynonyms)
     }

@@ -171,6 +171,34 @@ import Testing
         #expect(mixed.language == .english && mixed.best?.intent == "abfall-tonne", "\(mixed.language) \(mixed.ranked)")
     }
 
+    /// A German word the catalog does not use is German, not a typo of an English one: "Garten"
+    /// alone was read as English, corrected to "garden". Words only one language's lexicon has
+    /// (Debian's word lists) count for that language.
+    @Test func wordsOfOneLanguageDecideIt() throws {
+        let fixture = try IntentsFixture(files: ["abfall.intent": """
+            intent: abfall-wertstoffhof
+            title: Wertstoffhof
+            title.en: Recycling centre
+            examples:
+              Gartenabfälle entsorgen
+              Wertstoffhof Öffnungszeiten
+              Grünschnitt abgeben
+            examples.en:
+              where can I take garden waste
+              recycling centre opening hours
+            answer:
+              Am Wertstoffhof.
+            """])
+        defer { fixture.cleanUp() }
+        let index = IntentIndex(catalog: try fixture.catalog())
+        #expect(try #require(index.languages[.german]).pipeline.lexicon != nil)
+        for question in ["Garten", "Wohin mit Ästen aus dem Garten"] {
+            let match = index.match(question)
+            #expect(match.language == .german, "\(question): \(match.language) \(match.ranked)")
+        }
+        #expect(index.match("garden waste").language == .english)
+    }
+
     @Test func lintFindsDoubtfulContent() throws {
         let fixture = try IntentsFixture(files: ["a.intent": """
             intent: a
