@@ -25,13 +25,13 @@ public struct InstallationFacts: Sendable, Equatable {
         while let open = rest.range(of: "{{") {
             result += rest[..<open.lowerBound]
             guard let close = rest[open.upperBound...].range(of: "}}") else {
-                throw IntentFileError(file: file, line: line, "\"{{\" without \"}}\"")
+                throw IntentFileError(file: file, line: line, "\"{{\" ohne \"}}\"")
             }
             let key = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             guard let value = values[key] else {
                 let known = values.keys.filter { $0.hasPrefix(key.split(separator: ".").first.map { "\($0)." } ?? key) }.sorted().prefix(8)
-                let hint = known.isEmpty ? "" : " (known here: \(known.joined(separator: ", ")))"
-                throw IntentFileError(file: file, line: line, "unknown installation fact {{\(key)}}\(hint); facts are kept in Config/")
+                let hint = known.isEmpty ? "" : " (hier bekannt: \(known.joined(separator: ", ")))"
+                throw IntentFileError(file: file, line: line, "unbekannte Installationsangabe {{\(key)}}\(hint); die Angaben stehen in Config/")
             }
             result += value
             rest = rest[close.upperBound...]

@@ -57,7 +57,7 @@ public struct IntentCatalog: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         } catch {
-            throw IntentFileError(file: directory.path, line: nil, "cannot read the intents directory: \(error.localizedDescription)")
+            throw IntentFileError(file: directory.path, line: nil, "das Intent-Verzeichnis ist nicht lesbar: \(error.localizedDescription)")
         }
         var intents: [Intent] = []
         var followUps: [FollowUpTopic] = []
@@ -101,10 +101,10 @@ public struct IntentCatalog: Sendable {
 
     private static func read(_ path: String, displayName: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw IntentFileError(file: displayName, line: nil, "cannot be read")
+            throw IntentFileError(file: displayName, line: nil, "ist nicht lesbar")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw IntentFileError(file: displayName, line: nil, "is not valid UTF-8 text")
+            throw IntentFileError(file: displayName, line: nil, "ist kein gültiger UTF-8-Text")
         }
         return text
     }
@@ -117,24 +117,24 @@ public struct IntentCatalog: Sendable {
         var seen: [String: Intent] = [:]
         for intent in intents {
             if let first = seen[intent.id] {
-                throw IntentFileError(file: intent.file, line: intent.line, "the intent id \"\(intent.id)\" is already used at \(first.file):\(first.line)")
+                throw IntentFileError(file: intent.file, line: intent.line, "die Intent-ID \"\(intent.id)\" ist schon vergeben in \(first.file):\(first.line)")
             }
             seen[intent.id] = intent
         }
         var topics: [String: FollowUpTopic] = [:]
         for topic in followUps {
             if let first = topics[topic.id] {
-                throw IntentFileError(file: topic.file, line: topic.line, "the follow-up id \"\(topic.id)\" is already used at \(first.file):\(first.line)")
+                throw IntentFileError(file: topic.file, line: topic.line, "die Nachfrage-ID \"\(topic.id)\" ist schon vergeben in \(first.file):\(first.line)")
             }
             topics[topic.id] = topic
         }
         var outside: [String: OutOfScopeTopic] = [:]
         for topic in outOfScope {
             if let first = outside[topic.id] {
-                throw IntentFileError(file: topic.file, line: topic.line, "the outside id \"\(topic.id)\" is already used at \(first.file):\(first.line)")
+                throw IntentFileError(file: topic.file, line: topic.line, "die outside-ID \"\(topic.id)\" ist schon vergeben in \(first.file):\(first.line)")
             }
             if let intent = seen[topic.id] {
-                throw IntentFileError(file: topic.file, line: topic.line, "the outside id \"\(topic.id)\" is already an intent's (\(intent.file):\(intent.line))")
+                throw IntentFileError(file: topic.file, line: topic.line, "die outside-ID \"\(topic.id)\" ist schon die eines Intents (\(intent.file):\(intent.line))")
             }
             outside[topic.id] = topic
         }
@@ -142,7 +142,7 @@ public struct IntentCatalog: Sendable {
             for topic in intent.subAnswers.keys.sorted() where topics[topic] == nil {
                 let known = topics.keys.sorted().joined(separator: ", ")
                 throw IntentFileError(file: intent.file, line: intent.line,
-                                      "\(intent.id): \"answer.\(topic)\" needs a follow-up topic \"\(topic)\" (known: \(known.isEmpty ? "none" : known))")
+                                      "\(intent.id): \"answer.\(topic)\" braucht ein Nachfragethema \"\(topic)\" (bekannt: \(known.isEmpty ? "keine" : known))")
             }
         }
     }
@@ -159,7 +159,7 @@ public struct IntentCatalog: Sendable {
                 let key = example.language.rawValue + ":" + analyzer.terms(example.text).joined(separator: " ")
                 if let owner = exampleOwner[key] {
                     findings.append(IntentFileError(file: example.file, line: example.line,
-                                                    "\(topic.id): example repeats \(owner.example.file):\(owner.example.line): \"\(example.text)\""))
+                                                    "\(topic.id): Beispiel wiederholt \(owner.example.file):\(owner.example.line): \"\(example.text)\""))
                 } else {
                     exampleOwner[key] = ("outside:" + topic.id, example)
                 }
@@ -169,17 +169,17 @@ public struct IntentCatalog: Sendable {
             let german = intent.examples.filter { $0.language == .german }.count
             if german < minimumExamples {
                 findings.append(IntentFileError(file: intent.file, line: intent.line,
-                                                "\(intent.id): only \(german) German examples (at least \(minimumExamples) recommended)"))
+                                                "\(intent.id): zu wenige deutsche Beispiele (\(german), empfohlen sind mindestens \(minimumExamples))"))
             }
             for related in intent.related where !ids.contains(related) {
-                findings.append(IntentFileError(file: intent.file, line: intent.line, "\(intent.id): related intent \"\(related)\" does not exist"))
+                findings.append(IntentFileError(file: intent.file, line: intent.line, "\(intent.id): verwandtes Intent \"\(related)\" gibt es nicht"))
             }
             for example in intent.examples {
                 let key = example.language.rawValue + ":" + analyzer.terms(example.text).joined(separator: " ")
                 if let owner = exampleOwner[key] {
                     let message = owner.intent == intent.id
-                        ? "\(intent.id): example repeats line \(owner.example.line): \"\(example.text)\""
-                        : "example \"\(example.text)\" also stands in \(owner.intent) (\(owner.example.file):\(owner.example.line))"
+                        ? "\(intent.id): Beispiel wiederholt Zeile \(owner.example.line): \"\(example.text)\""
+                        : "Beispiel \"\(example.text)\" steht auch in \(owner.intent) (\(owner.example.file):\(owner.example.line))"
                     findings.append(IntentFileError(file: example.file, line: example.line, message))
                 } else {
                     exampleOwner[key] = (intent.id, example)

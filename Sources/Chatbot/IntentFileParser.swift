@@ -73,7 +73,7 @@ struct IntentFileParser {
                 }
             } else {
                 let body = try markdownBody(open)
-                if body.isEmpty { throw error(open.line, "\"\(open.key)\" is empty") }
+                if body.isEmpty { throw error(open.line, "\"\(open.key)\" ist leer") }
                 if name == "answer" {
                     current.answers[language] = body
                 } else if name == "signpost" {
@@ -90,10 +90,10 @@ struct IntentFileParser {
             try closeBlock()
             guard let finished = draft else { return }
             draft = nil
-            guard finished.titles[.german] != nil else { throw error(finished.line, "\(finished.id): missing \"title:\"") }
+            guard finished.titles[.german] != nil else { throw error(finished.line, "\(finished.id): \"title:\" fehlt") }
             switch finished.header {
             case .intent:
-                guard finished.answers[.german] != nil else { throw error(finished.line, "\(finished.id): missing \"answer:\"") }
+                guard finished.answers[.german] != nil else { throw error(finished.line, "\(finished.id): \"answer:\" fehlt") }
                 parsed.intents.append(Intent(
                     id: finished.id, titles: finished.titles, examples: finished.examples, answers: finished.answers,
                     subAnswers: finished.subAnswers, related: finished.related, social: finished.social,
@@ -102,9 +102,9 @@ struct IntentFileParser {
                 parsed.followUps.append(FollowUpTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
                                                       file: file, line: finished.line))
             case .outside:
-                guard !finished.examples.isEmpty else { throw error(finished.line, "\(finished.id): missing \"examples:\"") }
+                guard !finished.examples.isEmpty else { throw error(finished.line, "\(finished.id): \"examples:\" fehlt") }
                 if finished.signposts[.german] == nil, finished.signposts[.english] != nil {
-                    throw error(finished.line, "\(finished.id): \"signpost.en:\" without the German \"signpost:\"")
+                    throw error(finished.line, "\(finished.id): \"signpost.en:\" ohne das deutsche \"signpost:\"")
                 }
                 parsed.outOfScope.append(OutOfScopeTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
                                                          signposts: finished.signposts, file: file, line: finished.line))
@@ -123,13 +123,13 @@ struct IntentFileParser {
             }
             if line.first == " " || line.first == "\t" {
                 guard block != nil else {
-                    throw error(number, "indented line outside a block: put it under \"examples:\" or \"answer:\"")
+                    throw error(number, "eingerückte Zeile außerhalb eines Blocks: gehört unter \"examples:\" oder \"answer:\"")
                 }
                 block!.lines.append((line, number))
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else {
-                throw error(number, "expected \"key: value\" (e.g. \"title: …\") or an indented line of a block")
+                throw error(number, "erwartet \"Schlüssel: Wert\" (z. B. \"title: …\") oder eine eingerückte Zeile eines Blocks")
             }
             let key = String(line[..<colon].trimmingSpacesAndTabs())
             let value = String(line[line.index(after: colon)...].trimmingSpacesAndTabs())
@@ -138,13 +138,13 @@ struct IntentFileParser {
             if let header = Self.headers[key] {
                 try closeDraft()
                 guard value.range(of: "^[a-z0-9][a-z0-9-]{0,79}$", options: .regularExpression) != nil else {
-                    throw error(number, "an id uses lower-case letters, digits and '-' (e.g. \"kfz-neuzulassung\"), got \"\(value)\"")
+                    throw error(number, "eine ID besteht aus Kleinbuchstaben, Ziffern und '-' (z. B. \"kfz-neuzulassung\"), nicht \"\(value)\"")
                 }
                 draft = Draft(header: header, id: value, line: number)
                 continue
             }
             guard var current = draft else {
-                throw error(number, "\"\(key):\" before any \"intent:\", \"followup:\" or \"outside:\" line")
+                throw error(number, "\"\(key):\" vor der ersten Zeile \"intent:\", \"followup:\" oder \"outside:\"")
             }
             let (name, language) = try split(key: key, line: number)
             /// An answer or signpost: Markdown on the indented lines below, or begun on the key's line.
@@ -153,10 +153,10 @@ struct IntentFileParser {
                 if !value.isEmpty { opened.lines.append(("  " + value, number)) }
                 return opened
             }
-            guard current.seenKeys.insert(key).inserted else { throw error(number, "\"\(key)\" appears twice in \(current.id)") }
+            guard current.seenKeys.insert(key).inserted else { throw error(number, "\"\(key)\" steht zweimal in \(current.id)") }
             switch name {
             case "title":
-                guard !value.isEmpty else { throw error(number, "the title is empty") }
+                guard !value.isEmpty else { throw error(number, "der Titel ist leer") }
                 current.titles[language] = value
             case "related" where language == .german && current.header == .intent:
                 current.related = value.split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }.filter { !$0.isEmpty }
@@ -164,23 +164,23 @@ struct IntentFileParser {
                 switch value.lowercased() {
                 case "yes", "ja": current.social = true
                 case "no", "nein": current.social = false
-                default: throw error(number, "\"social:\" is \"yes\" or \"no\", got \"\(value)\"")
+                default: throw error(number, "\"social:\" ist \"yes\" oder \"no\", nicht \"\(value)\"")
                 }
             case "examples":
-                guard value.isEmpty else { throw error(number, "put the examples on indented lines below \"\(key):\"") }
+                guard value.isEmpty else { throw error(number, "die Beispiele gehören auf eingerückte Zeilen unter \"\(key):\"") }
                 block = Block(key: key, line: number)
             case "answer" where current.header == .intent, _ where name.hasPrefix("answer.") && current.header == .intent:
                 guard name.range(of: "^answer(\\.[a-z0-9-]+)?$", options: .regularExpression) != nil else {
-                    throw error(number, "unknown key \"\(key)\"")
+                    throw error(number, "unbekannter Schlüssel \"\(key)\"")
                 }
                 block = markdownBlock()
             case "signpost" where current.header == .outside:
                 block = markdownBlock()
             default:
                 if current.header == .outside {
-                    throw error(number, "unknown key \"\(key)\" in an \"outside:\" block (known: title, examples, signpost, each with .en for English; it has no answer: such questions get the fallback, opened by the signpost if there is one)")
+                    throw error(number, "unbekannter Schlüssel \"\(key)\" in einem \"outside:\"-Block (bekannt: title, examples, signpost, jeweils mit .en für Englisch; ein solcher Block hat keine Antwort: diese Fragen bekommen die Rückfallantwort, eingeleitet vom Wegweiser, falls es einen gibt)")
                 }
-                throw error(number, "unknown key \"\(key)\" (known: title, related, social, examples, answer, answer.<thema>; title, examples and answers each with .en for English)")
+                throw error(number, "unbekannter Schlüssel \"\(key)\" (bekannt: title, related, social, examples, answer, answer.<thema>; title, examples und Antworten jeweils mit .en für Englisch)")
             }
             draft = current
         }
@@ -198,7 +198,7 @@ struct IntentFileParser {
         var language = ChatLanguage.german
         if parts.count > 1, let last = parts.last, last.count == 2 {
             guard let known = ChatLanguage(rawValue: last) else {
-                throw IntentFileError(file: file, line: line, "unknown language \"\(last)\" in \"\(key)\" (known: de, en)")
+                throw IntentFileError(file: file, line: line, "unbekannte Sprache \"\(last)\" in \"\(key)\" (bekannt: de, en)")
             }
             language = known
             parts.removeLast()

@@ -38,16 +38,16 @@ public struct SynonymTable: Sendable, Equatable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let sides = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard sides.count == 2 else {
-                throw TextAnalysisError(file: file, line: lineNumber, "expected \"Begriff = Variante, Variante\", found no \"=\"")
+                throw TextAnalysisError(file: file, line: lineNumber, "erwartet \"Begriff = Variante, Variante\", aber kein \"=\" gefunden")
             }
             let canonical = analyzer.tokens(String(sides[0]))
-            guard !canonical.isEmpty else { throw TextAnalysisError(file: file, line: lineNumber, "the word before \"=\" is empty") }
+            guard !canonical.isEmpty else { throw TextAnalysisError(file: file, line: lineNumber, "vor \"=\" steht kein Wort") }
             let variants = sides[1].split(separator: ",").map { analyzer.tokens(String($0)) }.filter { !$0.isEmpty }
-            guard !variants.isEmpty else { throw TextAnalysisError(file: file, line: lineNumber, "no variants after \"=\"") }
+            guard !variants.isEmpty else { throw TextAnalysisError(file: file, line: lineNumber, "nach \"=\" steht keine Variante") }
             for variant in variants where variant != canonical {
                 if let previous = origin[variant], table.replacements[variant] != canonical {
                     throw TextAnalysisError(file: file, line: lineNumber,
-                                            "\"\(variant.joined(separator: " "))\" already stands for something else on line \(previous)")
+                                            "\"\(variant.joined(separator: " "))\" steht schon in Zeile \(previous) für etwas anderes")
                 }
                 origin[variant] = lineNumber
                 table.replacements[variant] = canonical

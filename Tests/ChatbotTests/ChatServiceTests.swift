@@ -444,7 +444,7 @@ final class ChatFixture: @unchecked Sendable {
         let before = chat.library.index
         try chat.intents.write("kfz.intent", "intent: kaputt\ntitle: X\n  eingerückt ohne Block\n")
         let error = chat.library.reload()
-        #expect(error?.description == "\(chat.intents.directory.lastPathComponent)/kfz.intent:3: indented line outside a block: put it under \"examples:\" or \"answer:\"")
+        #expect(error?.description == "\(chat.intents.directory.lastPathComponent)/kfz.intent:3: eingerückte Zeile außerhalb eines Blocks: gehört unter \"examples:\" oder \"answer:\"")
         #expect(chat.library.index === before)
         #expect(chat.library.status.lastError == error?.description)
         #expect(try chat.ask("Wie melde ich mein Auto an?").intent == "kfz-neuzulassung")

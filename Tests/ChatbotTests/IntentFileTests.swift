@@ -52,19 +52,19 @@ import Testing
     }
 
     @Test func errorsNameFileLineAndProblem() {
-        #expect(error("title: X\n")?.description == "Intents/test.intent:1: \"title:\" before any \"intent:\", \"followup:\" or \"outside:\" line")
+        #expect(error("title: X\n")?.description == "Intents/test.intent:1: \"title:\" vor der ersten Zeile \"intent:\", \"followup:\" oder \"outside:\"")
         #expect(error("intent: a\ntitle: A\n  Wie?\n")?.line == 3)
-        #expect(error("intent: Großes Ding\n")?.message.contains("lower-case") == true)
-        #expect(error("intent: a\ntitle: A\nfarbe: rot\n")?.message.contains("unknown key \"farbe\"") == true)
-        #expect(error("intent: a\ntitle: A\nexamples:\n  x\n")?.message == "a: missing \"answer:\"")
-        #expect(error("intent: a\nexamples:\n  x\nanswer:\n  y\n")?.message == "a: missing \"title:\"")
+        #expect(error("intent: Großes Ding\n")?.message.contains("Kleinbuchstaben") == true)
+        #expect(error("intent: a\ntitle: A\nfarbe: rot\n")?.message.contains("unbekannter Schlüssel \"farbe\"") == true)
+        #expect(error("intent: a\ntitle: A\nexamples:\n  x\n")?.message == "a: \"answer:\" fehlt")
+        #expect(error("intent: a\nexamples:\n  x\nanswer:\n  y\n")?.message == "a: \"title:\" fehlt")
         #expect(error("intent: a\ntitle: A\ntitle: B\n")?.line == 3)
-        #expect(error("intent: a\ntitle: A\nanswer.fr:\n  Bonjour\n")?.message.contains("unknown language") == true)
+        #expect(error("intent: a\ntitle: A\nanswer.fr:\n  Bonjour\n")?.message.contains("unbekannte Sprache") == true)
         let fact = error("intent: a\ntitle: A\nanswer:\n  Ruf an: {{zulassung.fax}}\n")
         #expect(fact?.line == 4)
-        #expect(fact?.message.contains("unknown installation fact {{zulassung.fax}}") == true)
+        #expect(fact?.message.contains("unbekannte Installationsangabe {{zulassung.fax}}") == true)
         #expect(fact?.message.contains("zulassung.phone") == true)  // says what is known
-        #expect(error("intent: a\ntitle: A\nanswer:\n  {{offen\n")?.message.contains("without") == true)
+        #expect(error("intent: a\ntitle: A\nanswer:\n  {{offen\n")?.message.contains("ohne") == true)
     }
 
     @Test func socialIntentsAreMarked() throws {
@@ -73,15 +73,15 @@ import Testing
         #expect(parsed.intents.map(\.social) == [true, false, false])
         let wrong = error("intent: a\ntitle: A\nsocial: vielleicht\n")
         #expect(wrong?.line == 3)
-        #expect(wrong?.message == "\"social:\" is \"yes\" or \"no\", got \"vielleicht\"")
-        #expect(error("followup: kosten\ntitle: Kosten\nsocial: yes\n")?.message.contains("unknown key \"social\"") == true)
+        #expect(wrong?.message == "\"social:\" ist \"yes\" oder \"no\", nicht \"vielleicht\"")
+        #expect(error("followup: kosten\ntitle: Kosten\nsocial: yes\n")?.message.contains("unbekannter Schlüssel \"social\"") == true)
     }
 
     @Test func catalogChecksSpanFiles() throws {
         let duplicate = try IntentsFixture(files: ["a.intent": "intent: x\ntitle: X\nanswer:\n  a\n", "b.intent": "intent: x\ntitle: X\nanswer:\n  b\n"])
         defer { duplicate.cleanUp() }
         #expect(throws: IntentFileError(file: "\(duplicate.directory.lastPathComponent)/b.intent", line: 1,
-                                        "the intent id \"x\" is already used at \(duplicate.directory.lastPathComponent)/a.intent:1")) {
+                                        "die Intent-ID \"x\" ist schon vergeben in \(duplicate.directory.lastPathComponent)/a.intent:1")) {
             try duplicate.catalog()
         }
         let topic = try IntentsFixture(files: ["a.intent": "intent: x\ntitle: X\nanswer:\n  a\nanswer.kosten:\n  b\n"])
@@ -218,10 +218,10 @@ import Testing
             """])
         defer { fixture.cleanUp() }
         let findings = try fixture.catalog().lint(minimumExamples: 2).map(\.message)
-        #expect(findings.contains("a: related intent \"fehlt\" does not exist"))
-        #expect(findings.contains { $0.contains("repeats line 5") })
-        #expect(findings.contains { $0.contains("also stands in a") })
-        #expect(findings.contains("b: only 1 German examples (at least 2 recommended)"))
+        #expect(findings.contains("a: verwandtes Intent \"fehlt\" gibt es nicht"))
+        #expect(findings.contains { $0.contains("wiederholt Zeile 5") })
+        #expect(findings.contains { $0.contains("steht auch in a") })
+        #expect(findings.contains("b: zu wenige deutsche Beispiele (1, empfohlen sind mindestens 2)"))
         #expect(try IntentsFixture().catalog().lint(minimumExamples: 5).isEmpty)
     }
 }

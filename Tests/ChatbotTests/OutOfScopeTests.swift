@@ -48,9 +48,9 @@ import TextAnalysis
         let files = IntentFileTests()
         let answered = files.error("outside: x\ntitle: X\nexamples:\n  Wetter\nanswer:\n  Sonnig\n")
         #expect(answered?.line == 5)
-        #expect(answered?.message.contains("it has no answer") == true)
-        #expect(files.error("outside: x\ntitle: X\n")?.message == "x: missing \"examples:\"")
-        #expect(files.error("outside: x\nexamples:\n  Wetter\n")?.message == "x: missing \"title:\"")
+        #expect(answered?.message.contains("hat keine Antwort") == true)
+        #expect(files.error("outside: x\ntitle: X\n")?.message == "x: \"examples:\" fehlt")
+        #expect(files.error("outside: x\nexamples:\n  Wetter\n")?.message == "x: \"title:\" fehlt")
     }
 
     @Test func anIdIsNotAnIntentsAndExamplesDoNotRepeat() throws {
@@ -63,8 +63,8 @@ import TextAnalysis
         defer { repeated.cleanUp() }
         try repeated.write("ausserhalb.intent", "outside: x\ntitle: X\nexamples:\n  Halterwechsel\n  Wetter morgen\n  wetter MORGEN\n")
         let findings = try repeated.catalog().lint(minimumExamples: 5).map(\.message)
-        #expect(findings.contains { $0.contains("example \"Halterwechsel\" also stands in outside:x") })
-        #expect(findings.contains { $0.hasPrefix("x: example repeats") && $0.contains("wetter MORGEN") })
+        #expect(findings.contains { $0.contains("Beispiel \"Halterwechsel\" steht auch in outside:x") })
+        #expect(findings.contains { $0.hasPrefix("x: Beispiel wiederholt") && $0.contains("wetter MORGEN") })
     }
 
     /// The same off-topic question is answered without the block and declined with it, while
@@ -144,10 +144,10 @@ import TextAnalysis
         let files = IntentFileTests()
         let onIntent = files.error("intent: x\ntitle: X\nexamples:\n  Auto\nanswer:\n  A\nsignpost:\n  B\n")
         #expect(onIntent?.line == 7)
-        #expect(onIntent?.message.hasPrefix("unknown key \"signpost\"") == true, "\(String(describing: onIntent))")
+        #expect(onIntent?.message.hasPrefix("unbekannter Schlüssel \"signpost\"") == true, "\(String(describing: onIntent))")
         #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost.en: Tax office.\n")?.message
-                == "x: \"signpost.en:\" without the German \"signpost:\"")
-        #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost:\n\n")?.message == "\"signpost\" is empty")
+                == "x: \"signpost.en:\" ohne das deutsche \"signpost:\"")
+        #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost:\n\n")?.message == "\"signpost\" ist leer")
         #expect(files.error("outside: x\ntitle: X\nexamples:\n  Steuer\nsignpost: {{nirgends}}\n")?.line == 5)
     }
 

@@ -102,7 +102,7 @@ import Glibc
         #expect(check.output.contains("Keine Beanstandungen."))
         let findings = try DaemonProcess.run(["intents", "check", "--directory", doubtful.path], dataDirectory: directory)
         #expect(findings.status == 1)
-        #expect(findings.output.contains("doubtful/a.intent:1: abfall: related intent \"gibt-es-nicht\" does not exist"))
+        #expect(findings.output.contains("doubtful/a.intent:1: abfall: verwandtes Intent \"gibt-es-nicht\" gibt es nicht"))
         let test = try DaemonProcess.run(["intents", "test", "--folds", "3", "bench/data/sample-heldout.jsonl"], dataDirectory: directory)
         #expect(test.status == 0, "\(test.errors)")
         #expect(test.output.contains("Makro-F1"))

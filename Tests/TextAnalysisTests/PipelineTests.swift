@@ -62,7 +62,7 @@ import TextAnalysis
     }
 
     @Test func errorsNameTheLine() {
-        #expect(throws: TextAnalysisError(file: "s.txt", line: 2, "expected \"Begriff = Variante, Variante\", found no \"=\"")) {
+        #expect(throws: TextAnalysisError(file: "s.txt", line: 2, "erwartet \"Begriff = Variante, Variante\", aber kein \"=\" gefunden")) {
             try SynonymTable.parse("a = b\nkein gleichheitszeichen\n", file: "s.txt")
         }
         #expect(throws: TextAnalysisError.self) { try SynonymTable.parse("a = \n", file: "s.txt") }
@@ -71,7 +71,7 @@ import TextAnalysis
             Issue.record("a variant for two words must fail")
         } catch let error as TextAnalysisError {
             #expect(error.line == 2)
-            #expect(error.message.contains("line 1"))
+            #expect(error.message.contains("Zeile 1"))
         } catch {
             Issue.record("\(error)")
         }
