@@ -192,3 +192,15 @@ public func onOwnThread<Result: Sendable>(_ body: @escaping @Sendable () throws 
         }
     }
 }
+
+/// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether
+/// it held. A test that waits for something that cannot happen any more (a request that
+/// already ended, a daemon that died) fails after the timeout instead of hanging the run.
+public func eventually(timeout: Duration = .seconds(30), _ condition: @Sendable () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+}

@@ -461,10 +461,7 @@ final class ChatFixture: @unchecked Sendable {
         chat.library.startWatching(interval: .milliseconds(50))
         defer { chat.library.stopWatching() }
         try chat.intents.write("neu.intent", "intent: kita\ntitle: Kita-Platz\nexamples:\n  Kita Platz anmelden\n  Kindergarten\nanswer:\n  Bei der Gemeinde.\n")
-        for _ in 0..<100 where chat.library.index.intent("kita") == nil {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(chat.library.index.intent("kita") != nil)
+        #expect(try await eventually { chat.library.index.intent("kita") != nil })
         #expect(chat.library.status.intents == 7)
     }
 }

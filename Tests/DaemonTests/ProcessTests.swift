@@ -59,7 +59,8 @@ import Glibc
                 }
             } }
         }
-        while acknowledged.withLock({ $0.count }) < 200 { try await Task.sleep(for: .milliseconds(10)) }
+        let loaded = try await eventually(timeout: .seconds(60)) { acknowledged.withLock { $0.count } >= 200 }
+        #expect(loaded, "only \(acknowledged.withLock { $0.count }) writes acknowledged")
         daemon.signal(SIGKILL)
         for writer in writers { try await writer.value }
         #expect(try daemon.waitForExit() == -SIGKILL)

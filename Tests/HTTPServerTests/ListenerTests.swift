@@ -3,10 +3,16 @@ import HTTPServer
 import HTTPServerTesting
 import HTTPTypes
 import Logging
+import Synchronization
 import Testing
 
 /// Tests over a real libmicrohttpd listener on an ephemeral loopback port.
 @Suite struct ListenerTests {
+    /// How many `/slow` requests have reached their handler: a count only grows, so a test
+    /// cannot miss it the way it can miss `requestsInFlight` (a second, which a starved
+    /// cooperative thread may sleep through).
+    static let slowRequestsStarted = Mutex(0)
+
     static func makeListener(bodyLimit: Int = 1024, uploadLimit: Int = 64 * 1024, routes extra: [Route] = []) throws -> Listener {
         let routes: [Route] = [
             Route(.get, "/hello", access: .anyone) { request in .text("Hallo \(request.query["name"] ?? "Welt")") },
@@ -19,6 +25,7 @@ import Testing
                 return .text("file \(file.size) \(FileManager.default.fileExists(atPath: file.url.path))")
             },
             Route(.get, "/slow", access: .anyone) { _ in
+                slowRequestsStarted.withLock { $0 += 1 }
                 Thread.sleep(forTimeInterval: 1.0)
                 return .text("done")
             },
@@ -191,8 +198,9 @@ import Testing
     @Test func shutdownLetsASlowRequestFinish() async throws {
         let listener = try Self.makeListener()
         let port = listener.port
+        let started = Self.slowRequestsStarted.withLock { $0 }
         let pending = Task { try await onOwnThread { try LiveClient(port: port).request("GET", "/slow") } }
-        while listener.requestsInFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(try await eventually { Self.slowRequestsStarted.withLock { $0 } > started })
         let finished = listener.shutdown(grace: .seconds(5))
         #expect(finished)
         let response = try await pending.value
