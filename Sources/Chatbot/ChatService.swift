@@ -180,6 +180,9 @@ public struct ChatInputError: Error, Sendable, Equatable {
 /// conversation's last topic, and records what happened for the admins.
 public final class ChatService: Sendable {
     public static let maximumMessageLength = 500
+    /// A fallback suggests its best candidates from this confidence on, however few of the
+    /// question's words were known (half the default answer threshold).
+    static let suggestionConfidence = 0.2
 
     public let library: IntentLibrary
     public let policy: DecisionPolicy
@@ -467,9 +470,11 @@ public final class ChatService: Sendable {
             composed = compose(parts)
         }
         // Candidates that were not good enough to answer, offered as suggestions when the
-        // question was at least partly understood.
+        // question was at least partly understood, or when its best reading is likely and only
+        // the words around it were unknown ("Wir sind jetzt zu fünft und die Tonne quillt immer
+        // über": the bin at 0.99, but two of three content words unknown).
         var suggestions: [ChatReply.Option] = []
-        if match.coverage >= 0.67 {
+        if match.coverage >= 0.67 || match.confidence >= Self.suggestionConfidence {
             suggestions = match.ranked.prefix(3).filter { $0.probability >= 0.25 }.compactMap { index.intent($0.intent) }.map { option($0, language) }
         }
         if let human = index.intent("mitarbeiter"), !suggestions.contains(where: { $0.intent == human.id }) {

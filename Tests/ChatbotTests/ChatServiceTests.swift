@@ -74,6 +74,12 @@ final class ChatFixture: @unchecked Sendable {
         #expect(fallback.answer.contains("keine sichere Antwort"))
         #expect(fallback.answer.contains("Bürgerservice"))  // the general contact
         #expect(fallback.suggestions.contains { $0.intent == "mitarbeiter" })  // hand-off to a person
+        #expect(fallback.suggestions.count == 1)  // nothing of the catalog for the Bundesliga
+
+        // Too little understood to answer, but the one known word is clear: suggested.
+        let unsure = try chat.ask("Wunschkennzeichen Oldtimer Garage Scheune")
+        #expect(unsure.kind == "fallback")
+        #expect(unsure.suggestions.map(\.intent) == ["kfz-wunschkennzeichen", "mitarbeiter"], "\(unsure.confidence)")
 
         let english = try chat.ask("I lost my driving licence")
         #expect(english.language == "en")
