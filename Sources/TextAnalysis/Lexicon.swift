@@ -35,6 +35,7 @@ public final class Lexicon: Sendable {
 
     public var count: Int { hashes.count }
 
+    /// Whether `token`, folded as `Analyzer.tokens` returns it, is a word of the lexicon.
     public func contains(_ token: String) -> Bool {
         let value = Self.hash(token)
         var low = 0, high = hashes.count
@@ -46,7 +47,7 @@ public final class Lexicon: Sendable {
     }
 
     /// FNV-1a over the UTF-8 bytes: stable across processes (Swift's `Hasher` is seeded), and
-    /// at 356,000 words a collision is a one in 10^8 chance.
+    /// with 356,000 words a token that is none of them matches one by chance about twice in 10^14.
     static func hash(_ token: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in token.utf8 {
@@ -78,8 +79,9 @@ public final class Lexicon: Sendable {
     private static func load(_ language: Analyzer.Language) -> Lexicon? {
         let texts = (systemPaths[language] ?? []).compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
         guard !texts.isEmpty else { return nil }
-        // Through ICU a few thousand words at a time: a call per word would cost a second at
-        // start-up, and the whole list at once held 10 MB of tokens at its peak.
+        // Through ICU 64 KB (some 5,000 words) at a time, cut at a line end: the whole list in
+        // one call left the daemon 13 MB larger (all its tokens at once), and splitting it into
+        // lines to join them again made start-up 0.5 s instead of 0.3 s.
         var chunks: [String] = []
         for text in texts {
             let bytes = text.utf8
@@ -87,7 +89,7 @@ public final class Lexicon: Sendable {
             while start < bytes.endIndex {
                 var end = bytes.index(start, offsetBy: 65_536, limitedBy: bytes.endIndex) ?? bytes.endIndex
                 while end < bytes.endIndex, bytes[end] != UInt8(ascii: "\n") { end = bytes.index(after: end) }
-                chunks.append(String(Substring(text[start..<end])))
+                chunks.append(String(text[start..<end]))
                 start = end
             }
         }
