@@ -131,7 +131,7 @@ public struct TextPipeline: Sendable {
     /// When it is one, only if the two differ in the ending ("einbürgern" is read as the
     /// corpus's "einbürgerung", "built" as "build") or `token` is `corrected` with a prefix
     /// ("umgetauscht" as "getauscht"), not in the word itself ("passiert" is no "passwort",
-    /// "gestorben" no "gestohlen", "koche" no "Kuchen", "hiring" no "fire").
+    /// "gestorben" no "gestohlen", "koche" no "Küche", "hiring" no "fire").
     private func isTypo(_ token: String, of corrected: String) -> Bool {
         guard let lexicon, lexicon.contains(token) else { return true }
         let shared = zip(token.utf8, corrected.utf8).prefix { $0 == $1 }.count
