@@ -51,10 +51,18 @@ final class DaemonProcess: Sendable {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        // Both pipes at once: read one after the other, a child that fills the second pipe
+        // (64 KB) before closing the first would wait for us while we wait for it.
+        let err = Locked(Data())
+        let readingErrors = DispatchGroup()
+        DispatchQueue.global().async(group: readingErrors) {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            err.withLock { $0 = data }
+        }
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        readingErrors.wait()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err.withLock { $0 }, as: UTF8.self))
     }
 
     /// Runs a command to completion; returns its standard output.
