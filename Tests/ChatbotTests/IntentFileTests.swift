@@ -222,7 +222,9 @@ import Testing
         #expect(findings.contains { $0.contains("wiederholt Zeile 5") })
         #expect(findings.contains { $0.contains("steht auch in a") })
         #expect(findings.contains("b: zu wenige deutsche Beispiele (1, empfohlen sind mindestens 2)"))
-        #expect(try IntentsFixture().catalog().lint(minimumExamples: 5).isEmpty)
+        let clean = try IntentsFixture()
+        defer { clean.cleanUp() }
+        #expect(try clean.catalog().lint(minimumExamples: 5).isEmpty)
     }
 }
 
