@@ -180,9 +180,6 @@ public struct ChatInputError: Error, Sendable, Equatable {
 /// conversation's last topic, and records what happened for the admins.
 public final class ChatService: Sendable {
     public static let maximumMessageLength = 500
-    /// A fallback suggests its best candidates from this confidence on, however few of the
-    /// question's words were known (half the default answer threshold).
-    static let suggestionConfidence = 0.2
 
     public let library: IntentLibrary
     public let policy: DecisionPolicy
@@ -469,12 +466,9 @@ public final class ChatService: Sendable {
             if let block = fixedParts.contactBlock { parts.append(block) }
             composed = compose(parts)
         }
-        // Candidates that were not good enough to answer, offered as suggestions when the
-        // question was at least partly understood, or when its best reading is likely and only
-        // the words around it were unknown ("Wir sind jetzt zu fünft und die Tonne quillt immer
-        // über": the bin at 0.99, but two of three content words unknown).
+        // Candidates that were not good enough to answer, offered as suggestions.
         var suggestions: [ChatReply.Option] = []
-        if match.coverage >= 0.67 || match.confidence >= Self.suggestionConfidence {
+        if policy.suggestsCandidates(match) {
             suggestions = match.ranked.prefix(3).filter { $0.probability >= 0.25 }.compactMap { index.intent($0.intent) }.map { option($0, language) }
         }
         if let human = index.intent("mitarbeiter"), !suggestions.contains(where: { $0.intent == human.id }) {

@@ -47,6 +47,14 @@ public struct DecisionPolicy: Sendable, Equatable {
         return first >= answerThreshold ? .answer(best.intent) : .fallback
     }
 
+    /// Whether a fallback offers the best candidates as suggestions: when the question was at
+    /// least partly understood, or when its best reading reaches half the answer threshold
+    /// although the words around it were unknown ("Wir sind jetzt zu fünft und die Tonne
+    /// quillt immer über": the bin at 0.99, but two of three content words unknown).
+    public func suggestsCandidates(_ match: IntentMatch) -> Bool {
+        match.coverage >= 0.67 || match.confidence >= answerThreshold / 2
+    }
+
     /// The `outside:` block a question is read as, when as surely as asking back would need
     /// (a signpost is a pointer, like a clarifying question, and the reply stays a fallback):
     /// the block's signpost, if it has one, opens the fallback ("Steuerfragen beantwortet Ihr

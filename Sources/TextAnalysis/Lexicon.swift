@@ -26,11 +26,8 @@ public final class Lexicon: Sendable {
         for text in words {
             for token in analyzer.tokens(text) { hashes.append(Self.hash(token)) }
         }
-        hashes.sort()
-        var unique: [UInt64] = []
-        unique.reserveCapacity(hashes.count)
-        for hash in hashes where unique.last != hash { unique.append(hash) }
-        self.hashes = unique
+        hashes.sortAndRemoveDuplicates()
+        self.hashes = hashes
     }
 
     public var count: Int { hashes.count }
@@ -38,12 +35,8 @@ public final class Lexicon: Sendable {
     /// Whether `token`, folded as `Analyzer.tokens` returns it, is a word of the lexicon.
     public func contains(_ token: String) -> Bool {
         let value = Self.hash(token)
-        var low = 0, high = hashes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if hashes[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low < hashes.count && hashes[low] == value
+        let position = hashes.lowerBound(of: value)
+        return position < hashes.count && hashes[position] == value
     }
 
     /// FNV-1a over the UTF-8 bytes: stable across processes (Swift's `Hasher` is seeded), and

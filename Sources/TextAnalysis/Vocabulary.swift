@@ -49,12 +49,8 @@ public final class Vocabulary: Sendable {
                 deletes.append(UInt64(hash) << 32 | UInt64(index))
             }
         }
-        deletes.sort()
         // The same variant hash from one word (e.g. "aab" minus either "a") is stored once.
-        var unique: [UInt64] = []
-        unique.reserveCapacity(deletes.count)
-        for entry in deletes where unique.last != entry { unique.append(entry) }
-        deletes = unique
+        deletes.sortAndRemoveDuplicates()
         self.deletes = deletes
     }
 
@@ -88,7 +84,7 @@ public final class Vocabulary: Sendable {
         for hash in hashes {
             if hash == previous { continue }
             previous = hash
-            var low = lowerBound(UInt64(hash) << 32)
+            var low = deletes.lowerBound(of: UInt64(hash) << 32)
             while low < deletes.count, deletes[low] >> 32 == UInt64(hash) {
                 let candidate = Int(deletes[low] & 0xFFFF_FFFF)
                 low += 1
@@ -104,15 +100,6 @@ public final class Vocabulary: Sendable {
             }
         }
         return best.map { String(decoding: words[$0.word], as: UTF8.self) }
-    }
-
-    private func lowerBound(_ value: UInt64) -> Int {
-        var low = 0, high = deletes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if deletes[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// Hashes of `word` and of every variant with up to `distance` (at most 2) bytes deleted,
@@ -247,5 +234,29 @@ public final class Vocabulary: Sendable {
             }
         }
         return nil
+    }
+}
+
+extension [UInt64] {
+    /// Sorted, each value once, in place: a set of hashes as compact as it gets, searched with
+    /// `lowerBound(of:)`.
+    mutating func sortAndRemoveDuplicates() {
+        sort()
+        var kept = 0
+        for index in indices where kept == 0 || self[index] != self[kept - 1] {
+            self[kept] = self[index]
+            kept += 1
+        }
+        removeSubrange(kept...)
+    }
+
+    /// In a sorted array, the index of the first element not below `value` (`count` if none).
+    func lowerBound(of value: UInt64) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
