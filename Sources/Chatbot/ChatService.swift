@@ -381,14 +381,16 @@ public final class ChatService: Sendable {
         }
     }
 
-    private func respond(to match: IntentMatch, message: String, previous: String?, index: IntentIndex) -> (ChatReply, String) {
+    private func respond(to read: IntentMatch, message: String, previous: String?, index: IntentIndex) -> (ChatReply, String) {
+        let lastAnswer = previous.flatMap(index.intent)
+        let match = lastAnswer == nil ? policy.opening(read) : read
         let language = match.language
         let texts = Texts(language)
 
         // A follow-up ("Und was kostet das?") refers to the last answer's topic.
         if let followUp = match.followUp, followUp.probability * match.certainty >= policy.clarifyThreshold {
             let topicTitle = index.catalog.followUps.first { $0.id == followUp.intent }?.title(language) ?? followUp.intent
-            guard let previous, let intent = index.intent(previous) else {
+            guard let intent = lastAnswer else {
                 let reply = fallback(Part(texts.whichTopic(topicTitle)), match: match, message: message, language: language, index: index, searchArticles: false)
                 return (reply, "fallback")
             }

@@ -47,6 +47,16 @@ public struct DecisionPolicy: Sendable, Equatable {
         return first >= answerThreshold ? .answer(best.intent) : .fallback
     }
 
+    /// How a question that opens a conversation is read: a follow-up there has nothing to
+    /// refer to, so it is a new question when the intents alone answer it or ask back about it
+    /// (`IntentMatch.asNewQuestion`: "Wann habt ihr offen?", "Brauche ich einen Termin?");
+    /// otherwise it stays a follow-up, and the bot asks which topic is meant ("Was kostet das?").
+    public func opening(_ match: IntentMatch) -> IntentMatch {
+        guard match.followUp != nil else { return match }
+        let alone = match.asNewQuestion
+        return decide(alone) == .fallback ? match : alone
+    }
+
     /// Whether a fallback offers the best candidates as suggestions: when the question was at
     /// least partly understood, or when its best reading reaches half the answer threshold
     /// although the words around it were unknown ("Wir sind jetzt zu fünft und die Tonne

@@ -112,7 +112,8 @@ public struct EvaluationReport: Sendable {
             var match: IntentMatch?
             let elapsed = clock.measure { match = index.match(item.text, language: language) }
             report.latenciesMicroseconds.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
-            let result = match!
+            // Each question opens a conversation of its own.
+            let result = policy.opening(match!)
             let decision = policy.decide(result)
             report.decisions[decision.kind, default: 0] += 1
             if let expected = item.expected {

@@ -66,15 +66,21 @@ public struct ExampleTopic: Sendable, Equatable, Identifiable {
     /// beantwortet Ihr Finanzamt …" opens the fallback in place of the bot's usual "no reliable
     /// answer". Empty for follow-up topics and for blocks without one.
     public var signposts: [ChatLanguage: String]
+    /// The intents that may answer a follow-up topic's question when it opens a conversation,
+    /// with no earlier answer to refer to (`standalone:`): "Wo kann ich einen Termin buchen?"
+    /// is the appointment answer there; "Was kostet das?" (no such intents) asks which topic
+    /// is meant. Empty for `outside:` blocks.
+    public var standalone: [String]
     public var file: String
     public var line: Int
 
     public init(id: String, titles: [ChatLanguage: String], examples: [Intent.Example],
-                signposts: [ChatLanguage: String] = [:], file: String, line: Int) {
+                signposts: [ChatLanguage: String] = [:], standalone: [String] = [], file: String, line: Int) {
         self.id = id
         self.titles = titles
         self.examples = examples
         self.signposts = signposts
+        self.standalone = standalone
         self.file = file
         self.line = line
     }

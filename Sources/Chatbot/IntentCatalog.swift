@@ -165,6 +165,11 @@ public struct IntentCatalog: Sendable {
                 }
             }
         }
+        for topic in followUps {
+            for id in topic.standalone where !ids.contains(id) {
+                findings.append(IntentFileError(file: topic.file, line: topic.line, "\(topic.id): Intent \"\(id)\" unter \"standalone:\" gibt es nicht"))
+            }
+        }
         for intent in intents {
             let german = intent.examples.filter { $0.language == .german }.count
             if german < minimumExamples {

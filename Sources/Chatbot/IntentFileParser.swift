@@ -42,6 +42,7 @@ struct IntentFileParser {
         var subAnswers: [String: [ChatLanguage: String]] = [:]
         var signposts: [ChatLanguage: String] = [:]
         var related: [String] = []
+        var standalone: [String] = []
         var social = false
         var seenKeys: Set<String> = []
     }
@@ -100,7 +101,7 @@ struct IntentFileParser {
                     file: file, line: finished.line))
             case .followUp:
                 parsed.followUps.append(FollowUpTopic(id: finished.id, titles: finished.titles, examples: finished.examples,
-                                                      file: file, line: finished.line))
+                                                      standalone: finished.standalone, file: file, line: finished.line))
             case .outside:
                 guard !finished.examples.isEmpty else { throw error(finished.line, "\(finished.id): \"examples:\" fehlt") }
                 if finished.signposts[.german] == nil, finished.signposts[.english] != nil {
@@ -159,7 +160,9 @@ struct IntentFileParser {
                 guard !value.isEmpty else { throw error(number, "der Titel ist leer") }
                 current.titles[language] = value
             case "related" where language == .german && current.header == .intent:
-                current.related = value.split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }.filter { !$0.isEmpty }
+                current.related = Self.ids(value)
+            case "standalone" where language == .german && current.header == .followUp:
+                current.standalone = Self.ids(value)
             case "social" where language == .german && current.header == .intent:
                 switch value.lowercased() {
                 case "yes", "ja": current.social = true
@@ -177,6 +180,9 @@ struct IntentFileParser {
             case "signpost" where current.header == .outside:
                 block = markdownBlock()
             default:
+                if current.header == .followUp {
+                    throw error(number, "unbekannter Schlüssel \"\(key)\" in einem \"followup:\"-Block (bekannt: title, examples, jeweils mit .en für Englisch, und standalone)")
+                }
                 if current.header == .outside {
                     throw error(number, "unbekannter Schlüssel \"\(key)\" in einem \"outside:\"-Block (bekannt: title, examples, signpost, jeweils mit .en für Englisch; ein solcher Block hat keine Antwort: diese Fragen bekommen die Rückfallantwort, eingeleitet vom Wegweiser, falls es einen gibt)")
                 }
@@ -191,6 +197,11 @@ struct IntentFileParser {
     /// The keys that start a block of their own: an intent, a follow-up topic, or questions
     /// the bot is not there for.
     private static let headers: [String: Header] = ["intent": .intent, "followup": .followUp, "outside": .outside]
+
+    /// "a, b,c" -> ["a", "b", "c"].
+    private static func ids(_ value: String) -> [String] {
+        value.split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }.filter { !$0.isEmpty }
+    }
 
     /// "answer.kosten.en" -> ("answer.kosten", .english).
     private func split(key: String, line: Int) throws -> (String, ChatLanguage) {

@@ -16,6 +16,8 @@ public final class IntentIndex: Sendable {
     let languages: [ChatLanguage: LanguageIndex]
     /// The intents marked `social: yes` (greetings, thanks).
     let social: Set<String>
+    /// Follow-up topic -> the intents that may answer it in a new conversation (`standalone:`).
+    let standalone: [String: Set<String>]
     /// Softmax temperature, relative to the model's reference score: turns margins into
     /// probabilities.
     /// Chosen with `intents test` on held-out and out-of-scope questions (bench/data).
@@ -239,6 +241,7 @@ public final class IntentIndex: Sendable {
         }
         self.languages = languages
         social = Set(catalog.intents.lazy.filter(\.social).map(\.id))
+        standalone = Dictionary(catalog.followUps.map { ($0.id, Set($0.standalone)) }, uniquingKeysWith: { first, _ in first })
     }
 
     public var intentCount: Int { catalog.intents.count }
@@ -448,6 +451,19 @@ public final class IntentIndex: Sendable {
                 for position in ranked.indices { ranked[position].probability = min(1, ranked[position].probability / Double(intentMass)) }
             }
         }
+        // A follow-up with no earlier answer to refer to may be a new question: read among the
+        // intents alone, when the best of them is one the topic names as `standalone:`.
+        var newQuestion: IntentMatch.NewQuestion?
+        if let followUp, let best = ranked.first, standalone[followUp.intent]?.contains(best.intent) == true,
+           let owner = index.labels.firstIndex(of: best.intent) {
+            let intentMass = (0..<index.intentCount).reduce(Float(0)) { $0 + probabilities[$1] }
+            if intentMass > 0 {
+                let renormalized = ranked.map { IntentMatch.Candidate(intent: $0.intent, probability: min(1, $0.probability / Double(intentMass)), score: $0.score) }
+                let support = Self.support(of: owner, in: analyzed, model: index.model, neutral: index.topicRange)
+                newQuestion = .init(ranked: renormalized, strength: Double(min(1, max(0, scores[owner] / (Self.fullStrength * reference)))),
+                                    support: support.share, wordsAgainst: support.against)
+            }
+        }
         var topic: IntentMatch.Candidate?
         if let topicModel = index.topicModel {
             // Only the words a topic knows count: "kostet" in a long question still names costs.
@@ -468,7 +484,7 @@ public final class IntentIndex: Sendable {
         return IntentMatch(language: language, ranked: ranked, followUp: followUp, outside: outside, topic: topic,
                            coverage: analyzed.coverage, expectedCoverage: index.expectedCoverage,
                            contentWords: analyzed.contentWords, strength: strength,
-                           support: support.share, wordsAgainst: support.against, analyzed: analyzed)
+                           support: support.share, wordsAgainst: support.against, analyzed: analyzed, newQuestion: newQuestion)
     }
 
     /// The indices of the `count` largest values, largest first (a partial selection: the
@@ -535,6 +551,31 @@ public struct IntentMatch: Sendable {
     /// (the function words among them were left out too; see `IntentIndex.answering`). For
     /// `intents explain`.
     public var setAside: [String] = []
+
+    /// For a question read as a follow-up: the intents alone, their probabilities renormalised,
+    /// with the strength and support of the best of them (see `asNewQuestion`).
+    public struct NewQuestion: Sendable {
+        public var ranked: [Candidate]
+        public var strength: Double
+        public var support: Double
+        public var wordsAgainst: [String]
+    }
+    public var newQuestion: NewQuestion? = nil
+
+    /// The match for a conversation with no earlier answer: a follow-up there has nothing to
+    /// refer to, so the question is read among the intents alone ("Wann habt ihr offen?" is the
+    /// opening hours; "Was kostet das?" stays unclear). Unchanged when it was no follow-up.
+    public var asNewQuestion: IntentMatch {
+        guard followUp != nil, let newQuestion else { return self }
+        var match = self
+        match.followUp = nil
+        match.ranked = newQuestion.ranked
+        match.strength = newQuestion.strength
+        match.support = newQuestion.support
+        match.wordsAgainst = newQuestion.wordsAgainst
+        match.newQuestion = nil
+        return match
+    }
 
     public var best: Candidate? { ranked.first }
 

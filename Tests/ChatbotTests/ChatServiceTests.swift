@@ -217,6 +217,54 @@ final class ChatFixture: @unchecked Sendable {
         #expect(direct.answer.contains("12,80"))
     }
 
+    @Test func aFollowUpThatOpensAConversationIsReadAsANewQuestion() throws {
+        let chat = try ChatFixture()
+        let topic = """
+            followup: termin
+            title: Termin und Öffnungszeiten
+            standalone: oeffnungszeiten
+            examples:
+              Wann habt ihr offen?
+              Wann ist geöffnet?
+              Brauche ich einen Termin?
+            """
+        try chat.intents.write("followups.intent", IntentsFixture.followUps + "\n\n" + topic)
+        try chat.intents.write("service.intent", """
+            intent: oeffnungszeiten
+            title: Öffnungszeiten
+            examples:
+              Öffnungszeiten Landratsamt
+              Wann hat das Landratsamt geöffnet?
+              Ist das Landratsamt heute offen?
+              Wann ist das Landratsamt offen?
+              Ist das Amt am Samstag offen?
+              Bis wann ist heute offen?
+            answer:
+              Montag bis Freitag von 8 bis 12 Uhr.
+            """)
+        #expect(chat.library.reload() == nil)
+        // The first question of a conversation: nothing to follow up, the topic's standalone intent.
+        let read = chat.library.index.match("Wann habt ihr offen?")
+        #expect(read.followUp?.intent == "termin")
+        let hours = try chat.ask("Wann habt ihr offen?")
+        #expect(hours.kind == "answer")
+        #expect(hours.intent == "oeffnungszeiten")
+        // After an answer, the same question follows up on that answer.
+        let car = try chat.ask("Ich möchte mein Auto zulassen")
+        let carHours = try chat.ask("Wann habt ihr offen?", session: car.session)
+        #expect(carHours.intent == "kfz-neuzulassung")
+        #expect(carHours.answer.contains("Termin und Öffnungszeiten"))
+        // A topic without standalone intents still asks which topic is meant.
+        #expect(try chat.ask("Was kostet das?").answer.contains("Worauf bezieht sich Ihre Frage"))
+        // And so does this one without `standalone:`.
+        try chat.intents.write("followups.intent",
+                               IntentsFixture.followUps + "\n\n" + topic.replacingOccurrences(of: "standalone: oeffnungszeiten\n", with: ""))
+        #expect(chat.library.reload() == nil)
+        let orphan = try chat.ask("Wann habt ihr offen?")
+        #expect(orphan.kind == "fallback")
+        #expect(orphan.answer.contains("Worauf bezieht sich Ihre Frage (Termin und Öffnungszeiten)"))
+    }
+
     @Test func conversationsExpire() async throws {
         let chat = try ChatFixture(conversationTTL: .milliseconds(50))
         let first = try chat.ask("Ich möchte mein Auto zulassen")

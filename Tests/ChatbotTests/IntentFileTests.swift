@@ -65,6 +65,9 @@ import Testing
         #expect(fact?.message.contains("unbekannte Installationsangabe {{zulassung.fax}}") == true)
         #expect(fact?.message.contains("zulassung.phone") == true)  // says what is known
         #expect(error("intent: a\ntitle: A\nanswer:\n  {{offen\n")?.message.contains("ohne") == true)
+        // `standalone:` belongs to follow-up topics, an answer to intents.
+        #expect(error("intent: a\ntitle: A\nstandalone: b\n")?.message.contains("unbekannter Schlüssel \"standalone\"") == true)
+        #expect(error("followup: a\ntitle: A\nanswer:\n  x\n")?.message.contains("in einem \"followup:\"-Block") == true)
     }
 
     @Test func socialIntentsAreMarked() throws {
@@ -222,6 +225,23 @@ import Testing
         #expect(findings.contains { $0.contains("wiederholt Zeile 5") })
         #expect(findings.contains { $0.contains("steht auch in a") })
         #expect(findings.contains("b: zu wenige deutsche Beispiele (1, empfohlen sind mindestens 2)"))
+        let topics = try IntentsFixture(files: ["t.intent": """
+            followup: termin
+            title: Termin
+            standalone: a, fehlt
+            examples:
+              Brauche ich einen Termin?
+            intent: a
+            title: A
+            examples:
+              Termin vereinbaren
+            answer:
+              a
+            """])
+        defer { topics.cleanUp() }
+        let catalog = try topics.catalog()
+        #expect(catalog.followUps.first?.standalone == ["a", "fehlt"])
+        #expect(try catalog.lint(minimumExamples: 1).map(\.message) == ["termin: Intent \"fehlt\" unter \"standalone:\" gibt es nicht"])
         let clean = try IntentsFixture()
         defer { clean.cleanUp() }
         #expect(try clean.catalog().lint(minimumExamples: 5).isEmpty)

@@ -103,7 +103,10 @@ struct IntentsCommand: ParsableCommand {
                     return known
                 }
                 let index = IntentIndex(catalog: catalog)
-                let match = index.match(question.joined(separator: " "), language: chosen)
+                let policy = IntentsCommand.policy(configuration)
+                let read = index.match(question.joined(separator: " "), language: chosen)
+                // As the first question of a conversation: a follow-up may be read as a new question.
+                let match = policy.opening(read)
                 say("Sprache: \(match.language.rawValue)")
                 if !match.setAside.isEmpty { say("Begrüßung oder Dank, beiseitegelassen: \(match.setAside.joined(separator: " "))") }
                 if let analyzed = match.analyzed {
@@ -126,7 +129,6 @@ struct IntentsCommand: ParsableCommand {
                 for candidate in match.ranked.prefix(3) {
                     say("  \(candidate.intent): \(String(format: "%.3f", candidate.probability))")
                 }
-                let policy = IntentsCommand.policy(configuration)
                 if let outside = match.outside {
                     say("Außerhalb des Angebots: \(outside.intent) (\(String(format: "%.3f", outside.probability)))")
                     if let block = index.signpostBlock(for: match, policy: policy) {
@@ -134,6 +136,9 @@ struct IntentsCommand: ParsableCommand {
                     }
                 }
                 if let followUp = match.followUp { say("Nachfrage: \(followUp.intent) (\(String(format: "%.3f", followUp.probability)))") }
+                if let followUp = read.followUp, match.followUp == nil {
+                    say("Als Nachfrage gelesen (\(followUp.intent), \(String(format: "%.3f", followUp.probability))), ohne vorherige Antwort als neue Frage.")
+                }
                 if let topic = match.topic { say("Thema der Frage: \(topic.intent) (\(String(format: "%.3f", topic.probability)))") }
                 say("Sicherheit: \(String(format: "%.3f", match.confidence)) → \(policy.decide(match))")
             }
