@@ -171,6 +171,9 @@ public struct ChatRoutes: Sendable {
             "dayChoices": [7, 30, 90].map { ["value": $0, "selected": $0 == days] as [String: Any] },
             "intents": status.intents, "followUps": status.followUps, "outOfScope": status.outOfScope, "synonyms": status.synonyms,
             "files": status.files.joined(separator: ", "), "languages": status.languages.joined(separator: ", "),
+            "wordLists": status.lexiconWords.sorted { $0.key < $1.key }.map { language, words in
+                ["language": language, "words": words.formatted(.number.locale(Locale(identifier: "de_DE"))), "missing": words == 0] as [String: Any]
+            },
             "loadedAt": status.loadedAt.map(formatter.string(from:)) ?? "noch nie",
             "buildMs": String(format: "%.0f", status.buildMilliseconds),
             "total": report.totalQuestions,
@@ -236,6 +239,7 @@ enum Schemas {
         "properties": [
             "intents": ["type": "integer"], "followUps": ["type": "integer"], "outOfScope": ["type": "integer"], "synonyms": ["type": "integer"],
             "files": ["type": "array", "items": ["type": "string"]], "lastError": ["type": ["string", "null"]],
+            "lexiconWords": ["type": "object", "additionalProperties": ["type": "integer"]],
         ],
     ]
     static let analytics: JSONValue = [

@@ -44,6 +44,7 @@ enum ChatTemplates {
       <dl class="facts">
         <dt>Intents</dt><dd>{{intents}} ({{followUps}} Nachfragethemen, {{outOfScope}} Themen außerhalb des Angebots, {{synonyms}} Synonyme)</dd>
         <dt>Sprachen</dt><dd>{{languages}}</dd>
+        <dt>Wortlisten</dt><dd>{{#wordLists}}{{language}}: {{^missing}}{{words}} Wörter{{/missing}}{{#missing}}<strong>fehlt</strong> (unbekannte Wörter werden ohne Prüfung als Tippfehler korrigiert; Debian-Paket wngerman, wbritish oder wamerican installieren){{/missing}}<br>{{/wordLists}}</dd>
         <dt>Dateien</dt><dd>{{files}}</dd>
         <dt>Geladen</dt><dd>{{loadedAt}} (Aufbau {{buildMs}} ms)</dd>
       </dl>

@@ -245,6 +245,8 @@ public final class IntentIndex: Sendable {
     }
 
     public var intentCount: Int { catalog.intents.count }
+    /// Words in the typo-tolerance word list of each language the index has (0: none installed).
+    public var lexiconWords: [ChatLanguage: Int] { languages.mapValues { $0.pipeline.lexicon?.count ?? 0 } }
     public var availableLanguages: [ChatLanguage] { ChatLanguage.allCases.filter { languages[$0] != nil } }
 
     public func intent(_ id: String) -> Intent? { intentsByID[id] }

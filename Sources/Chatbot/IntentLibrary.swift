@@ -2,6 +2,7 @@ import CSystem
 import Foundation
 import Logging
 import Synchronization
+import TextAnalysis
 
 /// Holds the active intent index and replaces it on reload (SIGHUP, or a changed file in
 /// the intents directory). A failed reload keeps the last good index and reports the error
@@ -28,6 +29,9 @@ public final class IntentLibrary: Sendable {
         /// The error of the last attempt, if it failed (the previous set stays active).
         public var lastError: String?
         public var reloads: Int
+        /// Words in each language's word list for typo tolerance (`Lexicon`); 0 when the list
+        /// is missing, and every word the catalog does not know is then corrected to the nearest one.
+        public var lexiconWords: [String: Int] = [:]
     }
 
     public let directory: URL
@@ -77,7 +81,8 @@ public final class IntentLibrary: Sendable {
                     directory: directory.path, intents: catalog.intents.count, followUps: catalog.followUps.count,
                     outOfScope: catalog.outOfScope.count, synonyms: catalog.synonymCount, languages: index.availableLanguages.map(\.rawValue), files: catalog.files,
                     loadedAt: attempt, buildMilliseconds: milliseconds, lastAttemptAt: attempt, lastError: nil,
-                    reloads: state.status.reloads + 1)
+                    reloads: state.status.reloads + 1,
+                    lexiconWords: Dictionary(uniqueKeysWithValues: index.lexiconWords.map { ($0.key.rawValue, $0.value) }))
             }
             // The previous index and the training buffers are freed now: hand the pages
             // back to the system.
@@ -86,6 +91,12 @@ public final class IntentLibrary: Sendable {
                 "intents": .stringConvertible(catalog.intents.count), "files": .stringConvertible(catalog.files.count),
                 "ms": .string(String(format: "%.0f", milliseconds)),
             ])
+            for (language, words) in index.lexiconWords.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where words == 0 {
+                logger.warning("no word list for typo tolerance: every unknown word is corrected to the nearest known one", metadata: [
+                    "language": .string(language.rawValue),
+                    "paths": .string((Lexicon.systemPaths[language] ?? []).joined(separator: ", ")),
+                ])
+            }
             return nil
         } catch {
             let failure = error as? IntentFileError ?? IntentFileError(file: directory.path, line: nil, "\(error)")

@@ -605,6 +605,11 @@ final class ChatFixture: @unchecked Sendable {
         #expect(client.execute(.get, "/chatbot?tage=0").status == .badRequest)
         let status = client.execute(.get, "/api/chat/status")
         #expect(status.json?["intents"] as? Int == 6)
+        // The word lists of typo tolerance, which scripts/install-deps.sh installs, by words read.
+        let words = status.json?["lexiconWords"] as? [String: Any]
+        #expect((words?["de"] as? Int ?? 0) > 100_000)
+        #expect(page.text.contains("<dt>Wortlisten</dt><dd>de: "))
+        #expect(!page.text.contains("fehlt"))
         #expect(client.execute(.get, "/api/chat/analytics?days=abc").errorCode == "invalid_days")
         #expect(!page.text.contains("Schutz vor Überflutung"))
     }
