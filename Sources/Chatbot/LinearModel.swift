@@ -91,12 +91,15 @@ struct LinearModel: Sendable {
         self.classes = classes
 
         // Averaged passive-aggressive training (PA-I), in a fixed shuffled order.
-        let trained = Self.train(encoded, classCount: classCount, offsets: offsets, classes: classes,
-                                 epochs: epochs, aggressiveness: aggressiveness)
+        let orderKeys = examples.map(Self.orderKey)
+        let trained = Self.train(encoded, orderKeys: orderKeys, classCount: classCount, offsets: offsets,
+                                 classes: classes, epochs: epochs, aggressiveness: aggressiveness)
         weights = trained
         var own: [Float] = []
         var scores = [Float](repeating: 0, count: classCount)
-        for index in stride(from: 0, to: encoded.count, by: max(1, encoded.count / 2000)) {
+        // About 2,000 examples, chosen by their features, not their position.
+        let sampling = UInt64(max(1, encoded.count / 2000))
+        for index in encoded.indices where SplitMix64.mix(orderKeys[index]) % sampling == 0 {
             Self.score(ids: encoded[index].ids, values: encoded[index].values, offsets: offsets, classes: classes, weights: trained, into: &scores)
             own.append(scores[encoded[index].label])
         }
@@ -106,8 +109,18 @@ struct LinearModel: Sendable {
 
     /// The training loop: it runs epochs × examples × postings times, on buffers (no bounds
     /// or uniqueness checks in the loops: those were a third of a 500-intent reload).
-    private static func train(_ encoded: [(ids: [Int32], values: [Float], label: Int)], classCount: Int, offsets: [Int32],
-                              classes: [Int32], epochs: Int, aggressiveness: Float) -> [Float] {
+    /// Where an example goes in the training order: a hash of its features, so that the order
+    /// does not depend on where the example or its intent stands in the files. A shuffle of
+    /// the positions reordered every example whenever one was added or moved, and moved
+    /// answers to questions about other intents.
+    private static func orderKey(_ example: Example) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for key in example.features.keys { value = (value ^ key) &* 0x100_0000_01b3 }
+        return value
+    }
+
+    private static func train(_ encoded: [(ids: [Int32], values: [Float], label: Int)], orderKeys: [UInt64], classCount: Int,
+                              offsets: [Int32], classes: [Int32], epochs: Int, aggressiveness: Float) -> [Float] {
         var current = [Float](repeating: 0, count: classes.count)
         var accumulated = [Float](repeating: 0, count: classes.count)
         var scores = [Float](repeating: 0, count: classCount)
@@ -117,8 +130,6 @@ struct LinearModel: Sendable {
         let longest = encoded.lazy.map(\.ids.count).max() ?? 0
         var labelSlots = [(slot: Int, value: Float)](repeating: (0, 0), count: longest)
         var rivalSlots = [(slot: Int, value: Float)](repeating: (0, 0), count: longest)
-        var order = Array(encoded.indices)
-        var generator = SplitMix64(seed: 0x4b72_6569_7368_6175)
         var step: Float = 1
         offsets.withUnsafeBufferPointer { offsets in
         classes.withUnsafeBufferPointer { classes in
@@ -129,8 +140,12 @@ struct LinearModel: Sendable {
         touchedList.withUnsafeMutableBufferPointer { touchedList in
         labelSlots.withUnsafeMutableBufferPointer { labelSlots in
         rivalSlots.withUnsafeMutableBufferPointer { rivalSlots in
-            for _ in 0..<epochs {
-                order.shuffle(using: &generator)
+            for epoch in 0..<epochs {
+                // Each epoch in another order, each a function of the examples alone (equal
+                // examples keep their file order).
+                let salt = SplitMix64.mix(UInt64(epoch) &+ 0x4b72_6569_7368_6175)
+                let keys = orderKeys.map { SplitMix64.mix($0 ^ salt) }
+                let order = encoded.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
                 var updates = 0
                 for index in order {
                     let example = encoded[index]
@@ -470,7 +485,12 @@ struct SplitMix64: RandomNumberGenerator {
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.mix(state)
+    }
+
+    /// SplitMix64's finaliser: a bijection that scatters nearby values.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

@@ -232,6 +232,34 @@ import TextAnalysis
         #expect(topic.topic?.intent == "kosten")
     }
 
+    @Test func theOrderOfIntentsAndExamplesDoesNotMatter() throws {
+        let fixture = try IntentsFixture()
+        defer { fixture.cleanUp() }
+        let catalog = try fixture.catalog()
+        var reversed = catalog
+        reversed.intents = catalog.intents.reversed().map { intent in
+            var turned = intent
+            turned.examples.reverse()
+            return turned
+        }
+        reversed.followUps = catalog.followUps.reversed().map { topic in
+            var turned = topic
+            turned.examples.reverse()
+            return turned
+        }
+        let (first, second) = (IntentIndex(catalog: catalog), IntentIndex(catalog: reversed))
+        for question in ["Wie melde ich mein Auto an?", "Führerschein verloren", "Auto abmelden oder umschreiben?",
+                         "Und was kostet das?", "Wann wird die Tonne geleert?", "lost my driving licence", "Pizza bestellen"] {
+            let (a, b) = (first.match(question), second.match(question))
+            // Candidates tied at (near) zero may come in either order.
+            let (likely, alsoLikely) = (a.ranked.filter { $0.probability > 1e-3 }, b.ranked.filter { $0.probability > 1e-3 })
+            #expect(likely.map(\.intent) == alsoLikely.map(\.intent), "\(question)")
+            for (x, y) in zip(likely, alsoLikely) { #expect(abs(x.probability - y.probability) < 1e-4, "\(question)") }
+            #expect(a.followUp?.intent == b.followUp?.intent)
+            #expect(abs(a.confidence - b.confidence) < 1e-4, "\(question)")
+        }
+    }
+
     @Test func crossValidationReportsRates() throws {
         let fixture = try IntentsFixture()
         defer { fixture.cleanUp() }
