@@ -445,10 +445,12 @@ public final class IntentIndex: Sendable {
         // "Was muss ich mitbringen, um einen Roller anzumelden?" names a topic (documents) and
         // an intent: words that speak for the intent and for no topic make it a new question,
         // read among the intents alone, not a follow-up to the last answer.
+        // The probability the model gives the intents, without the topics and outside blocks.
+        func intentMass() -> Float { (0..<index.intentCount).reduce(Float(0)) { $0 + probabilities[$1] } }
         if followUp != nil, let best = ranked.first,
            Self.hasIntentEvidence(for: best.intent, in: analyzed, index: index) {
             followUp = nil
-            let intentMass = (0..<index.intentCount).reduce(Float(0)) { $0 + probabilities[$1] }
+            let intentMass = intentMass()
             if intentMass > 0 {
                 for position in ranked.indices { ranked[position].probability = min(1, ranked[position].probability / Double(intentMass)) }
             }
@@ -458,7 +460,7 @@ public final class IntentIndex: Sendable {
         var newQuestion: IntentMatch.NewQuestion?
         if let followUp, let best = ranked.first, standalone[followUp.intent]?.contains(best.intent) == true,
            let owner = index.labels.firstIndex(of: best.intent) {
-            let intentMass = (0..<index.intentCount).reduce(Float(0)) { $0 + probabilities[$1] }
+            let intentMass = intentMass()
             if intentMass > 0 {
                 let renormalized = ranked.map { IntentMatch.Candidate(intent: $0.intent, probability: min(1, $0.probability / Double(intentMass)), score: $0.score) }
                 let support = Self.support(of: owner, in: analyzed, model: index.model, neutral: index.topicRange)

@@ -90,7 +90,8 @@ struct LinearModel: Sendable {
         self.offsets = offsets
         self.classes = classes
 
-        // Averaged passive-aggressive training (PA-I), in a fixed shuffled order.
+        // Averaged passive-aggressive training (PA-I), each epoch in an order the examples'
+        // features decide (`orderKey`).
         let orderKeys = examples.map(Self.orderKey)
         let trained = Self.train(encoded, orderKeys: orderKeys, classCount: classCount, offsets: offsets,
                                  classes: classes, epochs: epochs, aggressiveness: aggressiveness)
@@ -107,8 +108,6 @@ struct LinearModel: Sendable {
         referenceScore = own.isEmpty ? 1 : max(0.05, own[own.count / 2])
     }
 
-    /// The training loop: it runs epochs × examples × postings times, on buffers (no bounds
-    /// or uniqueness checks in the loops: those were a third of a 500-intent reload).
     /// Where an example goes in the training order: a hash of its features, so that the order
     /// does not depend on where the example or its intent stands in the files. A shuffle of
     /// the positions reordered every example whenever one was added or moved, and moved
@@ -119,6 +118,8 @@ struct LinearModel: Sendable {
         return value
     }
 
+    /// The training loop: it runs epochs × examples × postings times, on buffers (no bounds
+    /// or uniqueness checks in the loops: those were a third of a 500-intent reload).
     private static func train(_ encoded: [(ids: [Int32], values: [Float], label: Int)], orderKeys: [UInt64], classCount: Int,
                               offsets: [Int32], classes: [Int32], epochs: Int, aggressiveness: Float) -> [Float] {
         var current = [Float](repeating: 0, count: classes.count)
