@@ -186,6 +186,9 @@ struct IntentFileParser {
                 if current.header == .outside {
                     throw error(number, "unbekannter Schlüssel \"\(key)\" in einem \"outside:\"-Block (bekannt: title, examples, signpost, jeweils mit .en für Englisch; ein solcher Block hat keine Antwort: diese Fragen bekommen die Rückfallantwort, eingeleitet vom Wegweiser, falls es einen gibt)")
                 }
+                if name == "standalone" {
+                    throw error(number, "unbekannter Schlüssel \"standalone\" in einem Intent: er gehört in einen \"followup:\"-Block")
+                }
                 throw error(number, "unbekannter Schlüssel \"\(key)\" (bekannt: title, related, social, examples, answer, answer.<thema>; title, examples und Antworten jeweils mit .en für Englisch)")
             }
             draft = current

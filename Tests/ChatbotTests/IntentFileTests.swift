@@ -66,7 +66,7 @@ import Testing
         #expect(fact?.message.contains("zulassung.phone") == true)  // says what is known
         #expect(error("intent: a\ntitle: A\nanswer:\n  {{offen\n")?.message.contains("ohne") == true)
         // `standalone:` belongs to follow-up topics, an answer to intents.
-        #expect(error("intent: a\ntitle: A\nstandalone: b\n")?.message.contains("unbekannter Schlüssel \"standalone\"") == true)
+        #expect(error("intent: a\ntitle: A\nstandalone: b\n")?.message.contains("gehört in einen \"followup:\"-Block") == true)
         #expect(error("followup: a\ntitle: A\nanswer:\n  x\n")?.message.contains("in einem \"followup:\"-Block") == true)
     }
 
