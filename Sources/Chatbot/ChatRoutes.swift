@@ -59,10 +59,10 @@ public struct ChatRoutes: Sendable {
 
     private func chat(_ request: Request) throws -> Response {
         let message: ChatRequest
-        if let fields = try request.flatJSONStrings(), case let text?? = fields["message"],
-           fields.keys.allSatisfy(ChatRequest.fieldNames.contains) {
-            message = ChatRequest(message: text, session: fields["session"] ?? nil, language: fields["language"] ?? nil,
-                                  choice: fields["choice"] ?? nil)
+        if let fields = try request.flatJSONFields(), fields.allSatisfy({ ChatRequest.fieldNames.contains($0.key) }),
+           case let text?? = fields.first(where: { $0.key == "message" })?.value {
+            func field(_ name: String) -> String? { fields.first { $0.key == name }?.value ?? nil }
+            message = ChatRequest(message: text, session: field("session"), language: field("language"), choice: field("choice"))
         } else {
             message = try request.decodeJSON(ChatRequest.self)
         }

@@ -13,7 +13,7 @@ public struct ChatRequest: Sendable, Decodable {
     public var choice: String?
 
     /// The JSON keys of a chat request.
-    static let fieldNames: Set<String> = ["message", "session", "language", "choice"]
+    static let fieldNames = ["message", "session", "language", "choice"]
 
     public init(message: String, session: String? = nil, language: String? = nil, choice: String? = nil) {
         self.message = message

@@ -373,6 +373,8 @@ public final class IntentIndex: Sendable {
         // A question has a handful of words: arrays, not sets of strings.
         var known: [String] = [], supporting: [String] = []
         var against: [String] = []
+        known.reserveCapacity(analyzed.terms.count)  // one allocation each, not one per doubling
+        supporting.reserveCapacity(analyzed.terms.count)
         for term in analyzed.terms where term.isContentWord && term.kind != .unknown {
             guard let feature = model.featureID(of: Features.unigramKey(term.stem)) else { continue }
             if model.weight(ofFeature: feature, forClass: owner) > 0 || model.hasPositiveWeight(ofFeature: feature, forAnyOf: neutral) {
@@ -428,6 +430,7 @@ public final class IntentIndex: Sendable {
         let probabilities = Self.softmax(scores, temperature: Self.temperature * reference)
         let order = Self.topIndices(probabilities, count: 4)
         var ranked: [IntentMatch.Candidate] = []
+        ranked.reserveCapacity(order.count)
         var followUp: IntentMatch.Candidate?
         var outside: IntentMatch.Candidate?
         for (rank, position) in order.prefix(4).enumerated() {

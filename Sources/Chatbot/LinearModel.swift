@@ -383,6 +383,8 @@ struct LinearModel: Sendable {
     /// only the features this model knows (no second lookup of every hashed feature).
     func merged(fromParent parent: MergedFeatures, map: [Int32]) -> MergedFeatures {
         var merged = MergedFeatures()
+        merged.ids.reserveCapacity(parent.ids.count)
+        merged.values.reserveCapacity(parent.ids.count)
         for (id, value) in zip(parent.ids, parent.values) where map[Int(id)] >= 0 {
             merged.ids.append(map[Int(id)])
             merged.values.append(value)

@@ -81,22 +81,17 @@ public enum PersonalDataScrubber {
         return result
     }
 
-    /// The words a name phrase needs, by their first letter (lower case).
-    private static let nameWords: [UInt8: [[UInt8]]] = {
-        var words: [UInt8: [[UInt8]]] = [:]
-        for word in ["heiße", "heiẞe", "heisse", "name", "called"] { words[word.utf8.first!, default: []].append(Array(word.utf8)) }
-        return words
-    }()
+    /// The words a name phrase needs (lower case; each starts with "h", "n" or "c").
+    private static let nameWords: [[UInt8]] = ["heiße", "heiẞe", "heisse", "name", "called"].map { Array($0.utf8) }
 
     /// Whether one of `nameWords` occurs, ignoring ASCII case: one pass, a word compared
-    /// only where its first letter stands.
+    /// only where its first letter stands (five comparisons, cheaper than hashing the letter).
     private static func containsNameWord(_ bytes: [UInt8]) -> Bool {
         func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         for start in bytes.indices {
             let first = folded(bytes[start])
-            guard first == UInt8(ascii: "h") || first == UInt8(ascii: "n") || first == UInt8(ascii: "c"),
-                  let candidates = nameWords[first] else { continue }
-            candidate: for word in candidates where start + word.count <= bytes.count {
+            guard first == UInt8(ascii: "h") || first == UInt8(ascii: "n") || first == UInt8(ascii: "c") else { continue }
+            candidate: for word in nameWords where word[0] == first && start + word.count <= bytes.count {
                 for offset in 1..<word.count where folded(bytes[start + offset]) != word[offset] { continue candidate }
                 return true
             }

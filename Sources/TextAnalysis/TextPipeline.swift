@@ -48,9 +48,18 @@ public struct TextPipeline: Sendable {
         if analyzer.language == .german {
             // Per clause: the particle ends the clause, not always the text.
             tokens = []
-            // Split on bytes: splitting a String by Characters showed up in profiles.
-            for clause in text.utf8.split(whereSeparator: Self.isClauseEnd) {
-                tokens += joiningSeparableVerb(applySynonyms(analyzer.tokens(String(Substring(clause)))))
+            // Split on bytes: splitting a String by Characters showed up in profiles, and so
+            // did the generic split's array of slices; a text without a clause end (most
+            // messages but for a final "?") is analysed as it is, without a copy.
+            let bytes = text.utf8
+            var start = bytes.startIndex
+            while start < bytes.endIndex {
+                let end = bytes[start...].firstIndex(where: Self.isClauseEnd) ?? bytes.endIndex
+                if end > start {
+                    let clause = start == bytes.startIndex && end == bytes.endIndex ? text : String(Substring(bytes[start..<end]))
+                    tokens += joiningSeparableVerb(applySynonyms(analyzer.tokens(clause)))
+                }
+                start = end < bytes.endIndex ? bytes.index(after: end) : end
             }
         } else {
             tokens = applySynonyms(analyzer.tokens(text))
@@ -283,6 +292,8 @@ public struct AnalyzedText: Sendable, Equatable {
         // 500 characters): a linear search beats hashing each source.
         var sources: [String] = []
         var best: [Double] = []
+        sources.reserveCapacity(terms.count)  // one allocation each, not one per doubling
+        best.reserveCapacity(terms.count)
         for term in terms where term.isContentWord {
             let termValue = value(term)
             if let position = sources.firstIndex(of: term.source) {

@@ -19,6 +19,13 @@ import Testing
         #expect(FlatJSONObject.strings(Array(#"{"a": "x"}"#.utf8) + [0xC3]) == nil)
     }
 
+    @Test func pairsKeepTheFieldsInTheirOrder() {
+        let pairs = FlatJSONObject.pairs(Array(#"{"session": null, "message": "Hallo", "language": "de"}"#.utf8))
+        #expect(pairs?.map(\.key) == ["session", "message", "language"])
+        #expect(pairs?.map(\.value) == [nil, "Hallo", "de"])
+        #expect(FlatJSONObject.pairs(Array(#"{"a": "x", "a": null}"#.utf8)) == nil)
+    }
+
     @Test func leavesEverythingElseToTheDecoder() {
         for text in [#"{"a": "say \"hi\""}"#, #"{"a": "\u00fc"}"#, #"{"a": 1}"#, #"{"a": true}"#, #"{"a": {"b": "c"}}"#,
                      #"{"a": ["x"]}"#, #"{"a": "x", "a": "y"}"#, #"{"a": "x"} trailing"#, #"{"a": "x",}"#, #"{"a" "x"}"#,
@@ -32,7 +39,7 @@ import Testing
         func fields(_ type: String) throws -> [String: String?]? {
             let request = Request(method: .post, path: "/api/chat", headerFields: [.contentType: type],
                                   body: .bytes(Data(#"{"message": "Hallo"}"#.utf8)))
-            return try request.flatJSONStrings()
+            return try request.flatJSONFields().map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) }
         }
         for type in ["application/json", "application/json; charset=utf-8", "Application/JSON", "APPLICATION/JSON;charset=UTF-8",
                      "application/problem+json", "application/ld+JSON"] {

@@ -13,6 +13,12 @@ import Foundation
 public enum FlatJSONObject {
     /// Invalid UTF-8 inside a string is nil; outside strings only ASCII structure is accepted.
     public static func strings(_ bytes: [UInt8]) -> [String: String?]? {
+        pairs(bytes).map { Dictionary(uniqueKeysWithValues: $0.lazy.map { ($0.key, $0.value) }) }
+    }
+
+    /// `strings` as the fields stand in the object, without a dictionary: a request reads its
+    /// three or four fields faster by looking through them than by hashing each name.
+    public static func pairs(_ bytes: [UInt8]) -> [(key: String, value: String?)]? {
         var position = 0
         func skipWhitespace() {
             while position < bytes.count {
@@ -42,22 +48,22 @@ public enum FlatJSONObject {
             return nil
         }
 
-        var fields: [String: String?] = [:]
+        var fields: [(key: String, value: String?)] = []
         skipWhitespace()
         guard take(UInt8(ascii: "{")) else { return nil }
         skipWhitespace()
         if !take(UInt8(ascii: "}")) {
             while true {
-                guard take(UInt8(ascii: "\"")), let key = plainString(), fields[key] == nil else { return nil }
+                guard take(UInt8(ascii: "\"")), let key = plainString(), !fields.contains(where: { $0.key == key }) else { return nil }
                 skipWhitespace()
                 guard take(UInt8(ascii: ":")) else { return nil }
                 skipWhitespace()
                 if take(UInt8(ascii: "\"")) {
                     guard let value = plainString() else { return nil }
-                    fields[key] = .some(value)
+                    fields.append((key, value))
                 } else if bytes[position...].starts(with: "null".utf8) {
                     position += 4
-                    fields[key] = .some(nil)
+                    fields.append((key, nil))
                 } else {
                     return nil
                 }
@@ -76,11 +82,11 @@ public enum FlatJSONObject {
 }
 
 extension Request {
-    /// The body as a flat object of plain strings and nulls (see `FlatJSONObject`), or nil
-    /// when it is something else: then use `decodeJSON`. Content type and encoding are
-    /// checked as `decodeJSON` checks them.
-    public func flatJSONStrings() throws -> [String: String?]? {
+    /// The body as a flat object of plain strings and nulls, its fields in their order (see
+    /// `FlatJSONObject.pairs`), or nil when it is something else: then use `decodeJSON`.
+    /// Content type and encoding are checked as `decodeJSON` checks them.
+    public func flatJSONFields() throws -> [(key: String, value: String?)]? {
         guard hasJSONContentType else { return nil }
-        return FlatJSONObject.strings(Array(try body.data()))
+        return FlatJSONObject.pairs(Array(try body.data()))
     }
 }
