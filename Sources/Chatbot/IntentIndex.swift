@@ -499,13 +499,17 @@ public final class IntentIndex: Sendable {
     static func topIndices(_ values: [Float], count: Int) -> [Int] {
         var top: [Int] = []
         top.reserveCapacity(count + 1)
+        // The value a candidate must beat once `count` are held (the last one held): most
+        // values do not, and are passed over with one comparison.
+        var bar = -Float.infinity
         for index in values.indices {
             let value = values[index]
-            if top.count == count, let last = top.last, values[last] >= value { continue }
+            if top.count == count && bar >= value { continue }
             var position = top.count
             while position > 0 && values[top[position - 1]] < value { position -= 1 }
             top.insert(index, at: position)
             if top.count > count { top.removeLast() }
+            if top.count == count { bar = values[top[count - 1]] }
         }
         return top
     }

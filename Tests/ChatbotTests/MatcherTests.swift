@@ -260,6 +260,16 @@ import TextAnalysis
         }
     }
 
+    @Test func topIndicesAreTheLargestInOrder() {
+        var generator = SplitMix64(seed: 11)
+        for length in [0, 1, 3, 4, 5, 40, 150] {
+            // Few distinct values, so that ties are common: the earlier index comes first.
+            let values = (0..<length).map { _ in Float(generator.next() % 7) / 2 }
+            let expected = values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }.prefix(4)
+            #expect(IntentIndex.topIndices(values, count: 4) == Array(expected), "\(values)")
+        }
+    }
+
     @Test func crossValidationReportsRates() throws {
         let fixture = try IntentsFixture()
         defer { fixture.cleanUp() }
