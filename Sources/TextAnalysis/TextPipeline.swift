@@ -49,8 +49,8 @@ public struct TextPipeline: Sendable {
             // Per clause: the particle ends the clause, not always the text.
             tokens = []
             // Split on bytes: splitting a String by Characters showed up in profiles, and so
-            // did the generic split's array of slices; a text without a clause end (most
-            // messages but for a final "?") is analysed as it is, without a copy.
+            // did the generic split's array of slices; a text with no clause end at all is
+            // analysed as it is, without a copy.
             let bytes = text.utf8
             var start = bytes.startIndex
             while start < bytes.endIndex {
