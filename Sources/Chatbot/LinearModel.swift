@@ -480,18 +480,9 @@ struct LinearModel: Sendable {
     }
 }
 
-/// A small, fast, seedable generator, so that training is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
-
-    /// SplitMix64's finaliser: a bijection that scatters nearby values.
+/// SplitMix64's finaliser: the training order's and the reference sample's scrambling.
+enum SplitMix64 {
+    /// A bijection that scatters nearby values.
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

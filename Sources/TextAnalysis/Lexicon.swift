@@ -24,7 +24,7 @@ public final class Lexicon: Sendable {
     public init(words: some Sequence<String>, analyzer: Analyzer) {
         var hashes: [UInt64] = []
         for text in words {
-            for token in analyzer.tokens(text) { hashes.append(Self.hash(token)) }
+            for token in analyzer.tokens(text) { hashes.append(stableHash(token)) }
         }
         hashes.sortAndRemoveDuplicates()
         self.hashes = hashes
@@ -34,19 +34,11 @@ public final class Lexicon: Sendable {
 
     /// Whether `token`, folded as `Analyzer.tokens` returns it, is a word of the lexicon.
     public func contains(_ token: String) -> Bool {
-        let value = Self.hash(token)
+        // With 356,000 words a token that is none of them matches one's 64-bit hash by chance
+        // about twice in 10^14.
+        let value = stableHash(token)
         let position = hashes.lowerBound(of: value)
         return position < hashes.count && hashes[position] == value
-    }
-
-    /// FNV-1a over the UTF-8 bytes: stable across processes (Swift's `Hasher` is seeded), and
-    /// with 356,000 words a token that is none of them matches one by chance about twice in 10^14.
-    static func hash(_ token: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in token.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 
     // MARK: The system's word lists

@@ -99,12 +99,10 @@ public struct SynonymTable: Sendable, Equatable {
         return result
     }
 
-    /// A token's bit in `firstTokenBits`: FNV-1a over its bytes (unseeded, and harmless so:
-    /// a token that collides is only looked up).
+    /// A token's bit in `firstTokenBits` (`stableHash`, unseeded, and harmless so: a token that
+    /// collides is only looked up).
     private static func firstTokenBit(_ token: String) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in token.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: hash >> 32) & (filterWords * 64 - 1)
+        Int(truncatingIfNeeded: stableHash(token) >> 32) & (filterWords * 64 - 1)
     }
 
     /// Every canonical and variant token, so that typo tolerance knows them too.

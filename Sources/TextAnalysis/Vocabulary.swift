@@ -237,6 +237,14 @@ public final class Vocabulary: Sendable {
     }
 }
 
+/// FNV-1a over a token's UTF-8 bytes: stable across processes (Swift's `Hasher` is seeded), for
+/// sets of tokens kept as hashes (`Lexicon`) and filters in front of a dictionary (`SynonymTable`).
+func stableHash(_ token: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in token.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    return hash
+}
+
 extension [UInt64] {
     /// Sorted, each value once, in place: a set of hashes as compact as it gets, searched with
     /// `lowerBound(of:)`.
