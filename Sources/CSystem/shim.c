@@ -12,6 +12,12 @@ void kh_release_free_memory(void) {
 #endif
 }
 
+void kh_map_large_allocations(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 static __thread unsigned char pool[4096];
 static __thread unsigned long pool_used = sizeof pool;
 

@@ -6,6 +6,10 @@
 /// malloc_trim); a no-op elsewhere.
 void kh_release_free_memory(void);
 
+/// Makes every heap block of 128 KiB or more a mapping of its own, returned to the system when
+/// freed (glibc's M_MMAP_THRESHOLD, set once so that glibc stops raising it); a no-op elsewhere.
+void kh_map_large_allocations(void);
+
 #include <stdint.h>
 
 /// 128 bits from the kernel's CSPRNG. `ok` is 0 when getrandom failed (then the bits are 0).

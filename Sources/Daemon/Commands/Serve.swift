@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSystem
 import Dispatch
 import Foundation
 import Logging
@@ -18,6 +19,12 @@ struct Serve: ParsableCommand {
             // the daemon: the failed write is dropped instead. Sockets already send with
             // MSG_NOSIGNAL.
             signal(SIGPIPE, SIG_IGN)
+            // Under sustained chat load glibc raised its threshold for mapping large blocks, so
+            // the large buffers that come and go (a second's analytics queue, a generation of
+            // conversations) were carved from the heap arenas and fragmented them: 14 runs of
+            // 5 s of distinct questions left 131 MB taken from the system for 55 MB in use
+            // (RSS 140 MB, growing). With the threshold fixed, RSS stays near 90 MB.
+            kh_map_large_allocations()
             let configuration = try options.load()
             LogSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
             var logger = Logger(label: "kreishausd")
