@@ -173,8 +173,8 @@ public struct Configuration: Sendable, Equatable {
             if var intranetReader = try listeners.mapping("intranet") { try Self.read(&intranet, from: &intranetReader) }
             if var publicReader = try listeners.mapping("public") {
                 if var rate = try publicReader.mapping("rate_limit") {
-                    publicRateLimit.requestsPerSecond = try rate.double("requests_per_second", in: 0.01...100_000) ?? publicRateLimit.requestsPerSecond
-                    publicRateLimit.burst = try rate.int("burst", in: 1...100_000) ?? publicRateLimit.burst
+                    publicRateLimit.requestsPerSecond = try rate.double("requests_per_second", in: 0.01...10_000_000) ?? publicRateLimit.requestsPerSecond
+                    publicRateLimit.burst = try rate.int("burst", in: 1...10_000_000) ?? publicRateLimit.burst
                     try rate.finish()
                 }
                 try Self.read(&publicSite, from: &publicReader)
