@@ -91,7 +91,8 @@ public final class Kreishaus: Sendable {
             RequestMetrics(metrics),
             SecurityHeaders(strictTransportSecurity: configuration.auth.secureCookies),
             CORS(allowedOrigins: configuration.publicSite.corsOrigins),
-            RateLimit(requestsPerSecond: configuration.publicRateLimit.requestsPerSecond, burst: configuration.publicRateLimit.burst),
+            RateLimit(requestsPerSecond: configuration.publicRateLimit.requestsPerSecond, burst: configuration.publicRateLimit.burst,
+                      trustedProxies: configuration.publicRateLimit.trustedProxies),
         ], errorPages: errorPages, translateErrors: Self.storageErrors, logger: logger)
 
         try FileManager.default.createDirectory(atPath: configuration.uploadDirectory, withIntermediateDirectories: true)

@@ -74,4 +74,13 @@ import Testing
         #expect(error("listeners:\n  public:\n    port: 8080\n") != nil)
         #expect(error("auth:\n  trusted_proxies: [proxy.example]\n")?.line == 2)
     }
+
+    @Test func thePublicRateLimitKnowsItsProxies() throws {
+        let yaml = "listeners:\n  public:\n    rate_limit:\n      requests_per_second: 2\n      trusted_proxies: [10.0.0.7, \"2001:db8::7\"]\n"
+        let limit = try configuration(yaml).publicRateLimit
+        #expect(limit == .init(requestsPerSecond: 2, burst: 30, trustedProxies: ["10.0.0.7", "2001:db8::7"]))
+        let named = error("listeners:\n  public:\n    rate_limit:\n      trusted_proxies: [proxy.example]\n")
+        #expect(named?.line == 4)
+        #expect(named?.message.contains("listeners.public.rate_limit.trusted_proxies") == true)
+    }
 }

@@ -97,6 +97,7 @@ import Glibc
         let good = try DaemonProcess.run(["config", "check"], dataDirectory: directory)
         #expect(good.status == 0)
         #expect(good.output.contains("Konfiguration in Ordnung"))
+        #expect(good.output.contains("Anfragen:     5 je Sekunde und Adresse, bis zu 30 auf einmal (Proxys: keine)"))
         let version = try DaemonProcess.run(["--version"], dataDirectory: directory)
         #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
         let unknownRole = try DaemonProcess.run(["tokens", "create", "--name", "x", "--role", "kaiser"], dataDirectory: directory)

@@ -208,4 +208,27 @@ import Testing
         #expect(response.text == "done")
         #expect(throws: (any Error).self) { try LiveClient(port: port, timeoutSeconds: 1).request("GET", "/hello") }
     }
+
+    /// Behind a reverse proxy (here the test itself, from 127.0.0.1) each citizen has their
+    /// own bucket, named by the proxy's `X-Forwarded-For`.
+    @Test func theRateLimitCountsTheClientsAProxyNames() throws {
+        let routes = [Route(.get, "/hello", access: .anyone) { _ in .text("Hallo") }]
+        let app = try HTTPApplication(routes: routes, middleware: [
+            RateLimit(requestsPerSecond: 0.01, burst: 2, trustedProxies: ["127.0.0.1"]),
+        ], logger: Logger(label: "test"))
+        let listener = Listener(configuration: ListenerConfiguration(name: "public", port: 0, threads: 2),
+                                application: app, logger: Logger(label: "test"))
+        try listener.start()
+        defer { listener.shutdown(grace: .seconds(1)) }
+        let client = LiveClient(port: listener.port)
+        func status(_ forwardedFor: String) throws -> Int {
+            try client.request("GET", "/hello", headers: [("X-Forwarded-For", forwardedFor)]).status.code
+        }
+        #expect(try status("203.0.113.9") == 200)
+        #expect(try status("198.51.100.1, 203.0.113.9") == 200, "what the client wrote itself does not count")
+        let limited = try client.request("GET", "/hello", headers: [("X-Forwarded-For", "203.0.113.9")])
+        #expect(limited.status == .tooManyRequests)
+        #expect(limited.headerFields[.retryAfter] != nil)
+        #expect(try status("203.0.113.10") == 200, "another citizen behind the same proxy")
+    }
 }

@@ -89,10 +89,12 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let c = try options.load()
+                let rate = c.publicRateLimit
                 say("""
                 Konfiguration in Ordnung (\(c.source)).
                   Intranet:     \(c.intranet.host):\(c.intranet.port)
                   Öffentlich:   \(c.publicSite.host):\(c.publicSite.port) (CORS: \(c.publicSite.corsOrigins.isEmpty ? "keine" : c.publicSite.corsOrigins.joined(separator: ", ")))
+                  Anfragen:     \(rate.requestsPerSecond.formatted()) je Sekunde und Adresse, bis zu \(rate.burst) auf einmal (Proxys: \(rate.trustedProxies.isEmpty ? "keine" : rate.trustedProxies.joined(separator: ", ")))
                   Datenbank:    \(c.databasePath)
                   Anmeldung:    \(c.auth.mode.rawValue)
                   Protokoll:    \(c.logLevel.rawValue), \(c.logFormat.rawValue)

@@ -27,6 +27,8 @@ public struct Configuration: Sendable, Equatable {
     public struct RateLimitSettings: Sendable, Equatable {
         public var requestsPerSecond: Double
         public var burst: Int
+        /// Reverse proxies in front of the public listener, whose `X-Forwarded-For` names the client.
+        public var trustedProxies: [String] = []
     }
 
     /// An office (Amt): a role (`department:<id>`), a mail destination, and the contact
@@ -175,6 +177,10 @@ public struct Configuration: Sendable, Equatable {
                 if var rate = try publicReader.mapping("rate_limit") {
                     publicRateLimit.requestsPerSecond = try rate.double("requests_per_second", in: 0.01...10_000_000) ?? publicRateLimit.requestsPerSecond
                     publicRateLimit.burst = try rate.int("burst", in: 1...10_000_000) ?? publicRateLimit.burst
+                    publicRateLimit.trustedProxies = try rate.strings("trusted_proxies") ?? publicRateLimit.trustedProxies
+                    for proxy in publicRateLimit.trustedProxies where !Self.isIPAddress(proxy) {
+                        throw rate.error("trusted_proxies", "\"\(proxy)\" is not an IP address")
+                    }
                     try rate.finish()
                 }
                 try Self.read(&publicSite, from: &publicReader)
