@@ -103,15 +103,37 @@ public final class ChatAnalytics: Sendable {
     public let reviewBelow: Double
     /// Distinct question texts stored per minute at most (0: none).
     public let textsPerMinute: Int
-    private let pending = Mutex<[Event]>([])
+    /// Events waiting for the next flush, and what did not fit.
+    private struct Pending {
+        var events: [Event] = []
+        /// Events past `pendingLimit`, counted by UTC day, kind and intent; `keptText`: an
+        /// admin would have read the text (it counts as not stored).
+        var overflow: [OverflowKey: Int] = [:]
+    }
+
+    private struct OverflowKey: Hashable {
+        var day: Int
+        var kind: String
+        var intent: String
+        var keptText: Bool
+    }
+
+    private let pending = Mutex(Pending())
+    /// Events held for the next flush at most: when a flush is held up (a disk that is slow to
+    /// sync, another writer holding the database for its busy timeout) a second's questions
+    /// are tens of thousands under load, each with its text in memory. Past the limit a
+    /// question is only counted.
+    let pendingLimit: Int
     /// The current minute's stored texts, and whether its limit has been logged.
     private let textBudget = Mutex<(minute: Int, stored: Int, warned: Bool)>((Int.min, 0, false))
     private let running = Atomic<Bool>(false)
     private let flushed = DispatchSemaphore(value: 0)
     private let wake = DispatchSemaphore(value: 0)
 
-    public init(database: AppDatabase, retentionDays: Int, reviewBelow: Double, textsPerMinute: Int = 60, logger: Logger) {
+    public init(database: AppDatabase, retentionDays: Int, reviewBelow: Double, textsPerMinute: Int = 60,
+                pendingLimit: Int = 100_000, logger: Logger) {
         self.database = database
+        self.pendingLimit = max(1, pendingLimit)
         self.logger = logger
         self.retention = .seconds(retentionDays * 86_400)
         self.reviewBelow = reviewBelow
@@ -164,7 +186,14 @@ public final class ChatAnalytics: Sendable {
     /// Queues a question; scrubbed and written within about a second, off the request path.
     /// The raw question lives only in memory until then.
     public func record(_ event: Event) {
-        pending.withLock { $0.append(event) }
+        pending.withLock { pending in
+            if pending.events.count < pendingLimit {
+                pending.events.append(event)
+            } else {
+                let day = Int((event.at.timeIntervalSince1970 / 86_400).rounded(.down))
+                pending.overflow[OverflowKey(day: day, kind: event.kind, intent: event.intent ?? "", keptText: keepsText(event)), default: 0] += 1
+            }
+        }
     }
 
     /// Stores feedback for an answer at once.
@@ -181,14 +210,29 @@ public final class ChatAnalytics: Sendable {
     /// one flush are one row with their number of occurrences (under load, citizens ask the
     /// same few questions many times a second).
     public func flush() {
-        let events = pending.withLock { events in
-            defer { events.removeAll(keepingCapacity: true) }
-            return events
+        let (events, overflow) = pending.withLock { pending in
+            defer {
+                let count = pending.events.count
+                pending = Pending()
+                pending.events.reserveCapacity(count)  // about as many in the next second
+            }
+            return (pending.events, pending.overflow)
         }
-        guard !events.isEmpty else { return }
+        guard !events.isEmpty || !overflow.isEmpty else { return }
         var timestamps = StoredTimestamps()
         struct CountKey: Hashable { var day: Substring, kind: String, intent: String }
         var counts: [CountKey: Int] = [:]
+        if !overflow.isEmpty {
+            var overflowed = 0
+            for (key, number) in overflow {
+                let day = timestamps.string(from: Date(timeIntervalSince1970: Double(key.day) * 86_400)).prefix(10)
+                counts[CountKey(day: day, kind: key.kind, intent: key.intent), default: 0] += number
+                if key.keptText { counts[CountKey(day: day, kind: Self.unstoredKind, intent: ""), default: 0] += number }
+                overflowed += number
+            }
+            logger.warning("chat analytics: queue full until this flush; further questions were only counted",
+                           metadata: ["limit": .stringConvertible(pendingLimit), "counted_only": .stringConvertible(overflowed)])
+        }
         // Questions keyed by their bytes (UTF8Key says why).
         struct Key: Hashable { var question: UTF8Key, language: String, kind: String, intent: String? }
         var rows: [(event: Event, askedAt: String, occurrences: Int)] = []

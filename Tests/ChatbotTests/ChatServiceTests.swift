@@ -430,6 +430,38 @@ final class ChatFixture: @unchecked Sendable {
         #expect(report.daily.map { [$0.answer, $0.clarify, $0.fallback] } == [[0, 2, 4]])
     }
 
+    /// A flush held up (a slow disk, another writer) must not let the queue take the memory:
+    /// past its limit questions are only counted, and the counts stay exact.
+    @Test func questionsPastTheQueueLimitAreOnlyCounted() throws {
+        let chat = try ChatFixture()
+        let analytics = ChatAnalytics(database: chat.database, retentionDays: 90, reviewBelow: 0.65, pendingLimit: 2,
+                                      logger: Logger(label: "test"))
+        let now = Date()
+        let events: [(String, String, String?, Double)] = [
+            ("Wie melde ich mein Auto an?", "answer", "kfz-neuzulassung", 0.9), ("Wetter morgen", "fallback", nil, 0.1),
+            ("Auto anmelden", "answer", "kfz-neuzulassung", 0.95), ("Fußball heute", "fallback", nil, 0.1),
+            ("Auto oder Motorrad", "clarify", nil, 0.4),
+        ]
+        for (question, kind, intent, confidence) in events {
+            analytics.record(.init(answerId: UUID().uuidString, at: now, language: "de", question: question, kind: kind,
+                                   intent: intent, confidence: confidence))
+        }
+        analytics.flush()
+        let stored = try chat.database.pool.read { db in try String.fetchAll(db, sql: "SELECT question FROM chatQuestion") }
+        #expect(stored == ["Wetter morgen"], "only the queued fallback is stored")
+        let report = try analytics.report(days: 1)
+        #expect(report.totalQuestions == 5)
+        #expect(report.daily.map { [$0.answer, $0.clarify, $0.fallback] } == [[2, 1, 2]])
+        #expect(report.topIntents == [.init(intent: "kfz-neuzulassung", count: 2)])
+        #expect(report.questionsNotStored == 2, "the fallback and the clarify question past the limit")
+        // The next flush starts with an empty queue.
+        analytics.record(.init(answerId: UUID().uuidString, at: now, language: "de", question: "Hallo?", kind: "fallback",
+                               intent: nil, confidence: 0.1))
+        analytics.flush()
+        #expect(try analytics.report(days: 1).totalQuestions == 6)
+        #expect(try chat.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chatQuestion") } == 2)
+    }
+
     @Test func noQuestionTextIsStoredWithALimitOfZero() throws {
         let chat = try ChatFixture(textsPerMinute: 0)
         _ = try chat.ask("Wer gewinnt die Bundesliga?")
