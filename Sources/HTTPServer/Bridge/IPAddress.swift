@@ -12,10 +12,11 @@ public enum IPAddress {
     /// The literal as the listener reports peers (`inet_ntop`): "2001:DB8:0::1" is
     /// "2001:db8::1", "::ffff:192.0.2.1" is "192.0.2.1". Nil when `text` is no address.
     public static func canonical(_ text: some StringProtocol) -> String? {
+        let text = String(text)
         var v4 = in_addr()
-        if inet_pton(AF_INET, String(text), &v4) == 1 { return format(v4) }
+        if inet_pton(AF_INET, text, &v4) == 1 { return format(v4) }
         var v6 = in6_addr()
-        guard inet_pton(AF_INET6, String(text), &v6) == 1 else { return nil }
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: v6) { Array($0) }
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
             var mapped = in_addr()
