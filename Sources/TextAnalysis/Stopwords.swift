@@ -35,6 +35,8 @@ public enum Stopwords {
         // The country the bot serves says nothing about a topic: with "in Deutschland" in the
         // foreign licence's examples, "Wetter in Deutschland morgen" was answered with it.
         "deutschland",
+        // "wer" declined: "Mäuse im Imbiss, wem sag ich das?" asks who is responsible, as "wer" does.
+        "wem", "wen", "wessen",
     ]
 
     static let english: Set<String> = [
@@ -53,5 +55,6 @@ public enum Stopwords {
         "hasnt", "wouldnt", "couldnt",
         // No topic in a question to the district: "I'd like to know …", "… in Germany".
         "like", "know", "germany",
+        "whom", "whose",
     ]
 }
