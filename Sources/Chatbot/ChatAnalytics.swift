@@ -119,6 +119,36 @@ public final class ChatAnalytics: Sendable {
     }
 
     private let pending = Mutex(Pending())
+
+    /// What a flush writes: question rows (scrubbed) and daily counts.
+    private struct Batch {
+        struct Row {
+            var event: Event
+            var askedAt: String
+            var occurrences: Int
+        }
+        struct CountKey: Hashable { var day: Substring, kind: String, intent: String }
+        var rows: [Row] = []
+        var counts: [CountKey: Int] = [:]
+        var isEmpty: Bool { rows.isEmpty && counts.isEmpty }
+
+        /// The number of questions the batch counts.
+        var questions: Int { counts.reduce(0) { $0 + ($1.key.kind == ChatAnalytics.unstoredKind ? 0 : $1.value) } }
+
+        /// Keeps the newest `limit` rows; the texts of the older ones are dropped and counted
+        /// as not stored (their questions are already in the counts).
+        mutating func keepRows(_ limit: Int) {
+            guard rows.count > limit else { return }
+            for row in rows.prefix(rows.count - limit) {
+                counts[CountKey(day: row.askedAt.prefix(10), kind: ChatAnalytics.unstoredKind, intent: ""), default: 0] += row.occurrences
+            }
+            rows.removeFirst(rows.count - limit)
+        }
+    }
+    /// A batch that could not be written (the database locked past its busy timeout, a full
+    /// disk): tried again, ahead of the new events, with the next flush. Its texts are
+    /// already scrubbed.
+    private let unwritten = Mutex<Batch?>(nil)
     /// Events held for the next flush at most: when a flush is held up (a disk that is slow to
     /// sync, another writer holding the database for its busy timeout) a second's questions
     /// are tens of thousands under load, each with its text in memory. Past the limit a
@@ -208,7 +238,8 @@ public final class ChatAnalytics: Sendable {
     /// Writes queued events now: every event to the daily counts; the questions an admin
     /// reads (`keepsText`) as rows, where identical questions with the same outcome within
     /// one flush are one row with their number of occurrences (under load, citizens ask the
-    /// same few questions many times a second).
+    /// same few questions many times a second). A batch that cannot be written is kept and
+    /// tried again with the next flush.
     public func flush() {
         let (events, overflow) = pending.withLock { pending in
             defer {
@@ -218,16 +249,16 @@ public final class ChatAnalytics: Sendable {
             }
             return (pending.events, pending.overflow)
         }
-        guard !events.isEmpty || !overflow.isEmpty else { return }
+        let earlier = unwritten.withLock { $0.take() }
+        guard !events.isEmpty || !overflow.isEmpty || earlier != nil else { return }
+        var batch = earlier ?? Batch()
         var timestamps = StoredTimestamps()
-        struct CountKey: Hashable { var day: Substring, kind: String, intent: String }
-        var counts: [CountKey: Int] = [:]
         if !overflow.isEmpty {
             var overflowed = 0
             for (key, number) in overflow {
                 let day = timestamps.string(from: Date(timeIntervalSince1970: Double(key.day) * 86_400)).prefix(10)
-                counts[CountKey(day: day, kind: key.kind, intent: key.intent), default: 0] += number
-                if key.keptText { counts[CountKey(day: day, kind: Self.unstoredKind, intent: ""), default: 0] += number }
+                batch.counts[Batch.CountKey(day: day, kind: key.kind, intent: key.intent), default: 0] += number
+                if key.keptText { batch.counts[Batch.CountKey(day: day, kind: Self.unstoredKind, intent: ""), default: 0] += number }
                 overflowed += number
             }
             logger.warning("chat analytics: queue full until this flush; further questions were only counted",
@@ -235,12 +266,11 @@ public final class ChatAnalytics: Sendable {
         }
         // Questions keyed by their bytes (UTF8Key says why).
         struct Key: Hashable { var question: UTF8Key, language: String, kind: String, intent: String? }
-        var rows: [(event: Event, askedAt: String, occurrences: Int)] = []
         var positions: [Key: Int] = [:]
         var scrubbed: [UTF8Key: String] = [:]
         for var event in events {
             let askedAt = timestamps.string(from: event.at)
-            counts[CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
+            batch.counts[Batch.CountKey(day: askedAt.prefix(10), kind: event.kind, intent: event.intent ?? ""), default: 0] += 1
             guard keepsText(event) else { continue }
             let raw = UTF8Key(event.question)
             if let known = scrubbed[raw] {
@@ -249,7 +279,7 @@ public final class ChatAnalytics: Sendable {
                 // A text already stored in this batch costs nothing from the minute's budget.
                 guard grantText(at: event.at) else {
                     // Over the limit: counted (above) and counted as not stored.
-                    counts[CountKey(day: askedAt.prefix(10), kind: Self.unstoredKind, intent: ""), default: 0] += 1
+                    batch.counts[Batch.CountKey(day: askedAt.prefix(10), kind: Self.unstoredKind, intent: ""), default: 0] += 1
                     continue
                 }
                 var clean = PersonalDataScrubber.scrub(event.question)
@@ -260,31 +290,41 @@ public final class ChatAnalytics: Sendable {
             }
             let key = Key(question: UTF8Key(event.question), language: event.language, kind: event.kind, intent: event.intent)
             if let position = positions[key] {
-                rows[position].occurrences += 1
+                batch.rows[position].occurrences += 1
             } else {
-                positions[key] = rows.count
-                rows.append((event, askedAt, 1))
+                positions[key] = batch.rows.count
+                batch.rows.append(.init(event: event, askedAt: askedAt, occurrences: 1))
             }
         }
         do {
-            try database.pool.write { db in
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for (event, askedAt, occurrences) in rows {
-                    try insert.execute(arguments: [event.answerId, askedAt, event.language, event.question, event.kind, event.intent,
-                                                   event.confidence, occurrences])
-                }
-                let count = try db.cachedStatement(sql: """
-                    INSERT INTO chatCount (day, kind, intent, count) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (day, kind, intent) DO UPDATE SET count = count + excluded.count
-                    """)
-                for (key, value) in counts {
-                    try count.execute(arguments: [String(key.day), key.kind, key.intent, value])
-                }
-            }
+            try write(batch)
+            if earlier != nil { logger.notice("chat analytics: questions written after an earlier failure") }
         } catch {
-            logger.error("chat analytics: writing questions failed", metadata: ["error": .string("\(error)"), "count": .stringConvertible(events.count)])
+            // Kept for the next flush, within the queue's limit: the counts stay exact, the
+            // texts of the oldest rows past the limit are dropped.
+            batch.keepRows(pendingLimit)
+            logger.error("chat analytics: writing questions failed; kept for the next attempt",
+                         metadata: ["error": .string("\(error)"), "questions": .stringConvertible(batch.questions)])
+            unwritten.withLock { $0 = batch }
+        }
+    }
+
+    private func write(_ batch: Batch) throws {
+        try database.pool.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO chatQuestion (answerId, askedAt, language, question, kind, intent, confidence, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in batch.rows {
+                try insert.execute(arguments: [row.event.answerId, row.askedAt, row.event.language, row.event.question, row.event.kind,
+                                               row.event.intent, row.event.confidence, row.occurrences])
+            }
+            let count = try db.cachedStatement(sql: """
+                INSERT INTO chatCount (day, kind, intent, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, kind, intent) DO UPDATE SET count = count + excluded.count
+                """)
+            for (key, value) in batch.counts {
+                try count.execute(arguments: [String(key.day), key.kind, key.intent, value])
+            }
         }
     }
 
@@ -323,6 +363,9 @@ public final class ChatAnalytics: Sendable {
                 }
             }
             flush()
+            if let lost = unwritten.withLock({ $0?.questions }) {
+                logger.error("chat analytics: questions could not be written before shutdown", metadata: ["questions": .stringConvertible(lost)])
+            }
             flushed.signal()
         }
         thread.name = "chat-analytics"

@@ -462,6 +462,45 @@ final class ChatFixture: @unchecked Sendable {
         #expect(try chat.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chatQuestion") } == 2)
     }
 
+    /// A flush that cannot write (here a trigger on the writer's connection stands in for a
+    /// database locked past its busy timeout) keeps its batch for the next one; past the
+    /// queue's limit, the oldest texts go and their questions stay counted.
+    @Test func aFailedFlushIsWrittenWithTheNext() throws {
+        let chat = try ChatFixture()
+        let analytics = ChatAnalytics(database: chat.database, retentionDays: 90, reviewBelow: 0.65, pendingLimit: 2,
+                                      logger: Logger(label: "test"))
+        let now = Date()
+        func ask(_ question: String, _ kind: String, _ intent: String?) {
+            analytics.record(.init(answerId: UUID().uuidString, at: now, language: "de", question: question, kind: kind,
+                                   intent: intent, confidence: kind == "answer" ? 0.9 : 0.1))
+        }
+        try chat.database.pool.write { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER failing BEFORE INSERT ON main.chatCount
+                BEGIN SELECT RAISE(ABORT, 'disk trouble'); END
+                """)
+        }
+        ask("Wetter morgen", "fallback", nil)
+        ask("Wie melde ich mein Auto an?", "answer", "kfz-neuzulassung")
+        analytics.flush()
+        #expect(try analytics.report(days: 1).totalQuestions == 0, "nothing written")
+        ask("Fußball heute", "fallback", nil)
+        ask("Meine Mail ist max@example.org", "fallback", nil)
+        analytics.flush()
+        #expect(try chat.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chatQuestion") } == 0)
+        try chat.database.pool.write { db in try db.execute(sql: "DROP TRIGGER temp.failing") }
+        ask("Auto anmelden", "answer", "kfz-neuzulassung")
+        analytics.flush()
+        let stored = try chat.database.pool.read { db in try String.fetchAll(db, sql: "SELECT question FROM chatQuestion ORDER BY question") }
+        #expect(stored == ["Fußball heute", "Meine Mail ist [E-Mail]"], "the two newest texts, scrubbed before they waited")
+        let report = try analytics.report(days: 1)
+        #expect(report.totalQuestions == 5)
+        #expect(report.daily.map { [$0.answer, $0.clarify, $0.fallback] } == [[2, 0, 3]])
+        #expect(report.questionsNotStored == 1, "the oldest text, past the limit of two")
+        analytics.flush()
+        #expect(try analytics.report(days: 1).totalQuestions == 5, "written once")
+    }
+
     @Test func noQuestionTextIsStoredWithALimitOfZero() throws {
         let chat = try ChatFixture(textsPerMinute: 0)
         _ = try chat.ask("Wer gewinnt die Bundesliga?")
