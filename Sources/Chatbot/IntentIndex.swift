@@ -16,8 +16,6 @@ public final class IntentIndex: Sendable {
     let languages: [ChatLanguage: LanguageIndex]
     /// The intents marked `social: yes` (greetings, thanks).
     let social: Set<String>
-    /// Follow-up topic -> the intents that may answer it in a new conversation (`standalone:`).
-    let standalone: [String: Set<String>]
     /// Softmax temperature, relative to the model's reference score: turns margins into
     /// probabilities.
     /// Chosen with `intents test` on held-out and out-of-scope questions (bench/data).
@@ -48,12 +46,15 @@ public final class IntentIndex: Sendable {
         /// The stems of the social intents' examples (`Intent.social`: "hallo", "tag", "danke"):
         /// set aside at the start of a message that asks something besides.
         let socialStems: Set<String>
+        /// For each follow-up topic (by its position in `topicRange`), the positions of the
+        /// intents it names as `standalone:`.
+        let standaloneMembers: [[Int]]
         /// `model`'s features of each term seen so far.
         let termFeatures = TermFeatureCache()
 
         init(pipeline: TextPipeline, model: LinearModel, labels: [String], intentCount: Int, topicRange: Range<Int>,
              outsideRange: Range<Int>, topicModel: LinearModel?, topicFeatureMap: [Int32], topicLabels: [String],
-             expectedCoverage: Double, socialStems: Set<String>) {
+             expectedCoverage: Double, socialStems: Set<String>, standaloneMembers: [[Int]]) {
             self.pipeline = pipeline
             self.model = model
             self.labels = labels
@@ -65,6 +66,7 @@ public final class IntentIndex: Sendable {
             self.topicLabels = topicLabels
             self.expectedCoverage = expectedCoverage
             self.socialStems = socialStems
+            self.standaloneMembers = standaloneMembers
         }
     }
 
@@ -230,7 +232,10 @@ public final class IntentIndex: Sendable {
                                       intentCount: intents.count, topicRange: intents.count..<outsideStart,
                                       outsideRange: outsideStart..<(outsideStart + outside.count), topicModel: topicModel,
                                       topicFeatureMap: topicModel?.featureMap(from: model) ?? [], topicLabels: topics.map(\.id),
-                                      expectedCoverage: Self.heldOutCoverage(analyzedExamples), socialStems: socialStems)
+                                      expectedCoverage: Self.heldOutCoverage(analyzedExamples), socialStems: socialStems,
+                                      standaloneMembers: topics.map { topic in
+                                          intents.indices.filter { topic.standalone.contains(intents[$0].id) }
+                                      })
             // The examples' terms are what questions mostly consist of: their features are
             // ready before the first question (a few milliseconds for 500 intents).
             var buffer: [UInt8] = []
@@ -241,7 +246,6 @@ public final class IntentIndex: Sendable {
         }
         self.languages = languages
         social = Set(catalog.intents.lazy.filter(\.social).map(\.id))
-        standalone = Dictionary(catalog.followUps.map { ($0.id, Set($0.standalone)) }, uniquingKeysWith: { first, _ in first })
     }
 
     public var intentCount: Int { catalog.intents.count }
@@ -432,6 +436,7 @@ public final class IntentIndex: Sendable {
         var ranked: [IntentMatch.Candidate] = []
         ranked.reserveCapacity(order.count)
         var followUp: IntentMatch.Candidate?
+        var followUpPosition = 0
         var outside: IntentMatch.Candidate?
         for (rank, position) in order.prefix(4).enumerated() {
             let candidate = IntentMatch.Candidate(intent: index.labels[position], probability: Double(probabilities[position]),
@@ -443,6 +448,7 @@ public final class IntentIndex: Sendable {
                 if rank == 0 { outside = candidate }
             } else if followUp == nil && ranked.isEmpty {
                 followUp = candidate
+                followUpPosition = position
             }
         }
         // "Was muss ich mitbringen, um einen Roller anzumelden?" names a topic (documents) and
@@ -458,17 +464,23 @@ public final class IntentIndex: Sendable {
                 for position in ranked.indices { ranked[position].probability = min(1, ranked[position].probability / Double(intentMass)) }
             }
         }
-        // A follow-up with no earlier answer to refer to may be a new question: read among the
-        // intents alone, when the best of them is one the topic names as `standalone:`.
+        // A follow-up with no earlier answer to refer to may be a new question. Asked first, a
+        // topic's question means the intents the topic names as `standalone:` ("Brauche ich
+        // einen Termin?": the Kreisverwaltung's appointments), and the question has no word
+        // for another intent (that would have made it a new question above): it is read
+        // among them, the topic's probability shared as the intents alone weigh them. Read
+        // among all intents, "Ich brauche einen Termin" fell back: the topic had taken most
+        // of the word "Termin" from the intent, and what was left went to the waste calendar.
         var newQuestion: IntentMatch.NewQuestion?
-        if let followUp, let best = ranked.first, standalone[followUp.intent]?.contains(best.intent) == true,
-           let owner = index.labels.firstIndex(of: best.intent) {
-            let intentMass = intentMass()
-            if intentMass > 0 {
-                let renormalized = ranked.map { IntentMatch.Candidate(intent: $0.intent, probability: min(1, $0.probability / Double(intentMass)), score: $0.score) }
-                let support = Self.support(of: owner, in: analyzed, model: index.model, neutral: index.topicRange)
-                newQuestion = .init(ranked: renormalized, strength: Double(min(1, max(0, scores[owner] / (Self.fullStrength * reference)))),
-                                    support: support.share, wordsAgainst: support.against)
+        if let followUp {
+            let positions = index.standaloneMembers[followUpPosition - index.topicRange.lowerBound]
+            let mass = positions.reduce(Float(0)) { $0 + probabilities[$1] }
+            if mass > 0 {
+                let candidates = positions.sorted { probabilities[$0] > probabilities[$1] }.map {
+                    IntentMatch.Candidate(intent: index.labels[$0], probability: followUp.probability * Double(probabilities[$0] / mass),
+                                          score: Double(scores[$0] / reference))
+                }
+                newQuestion = .init(ranked: candidates, strength: 0, support: 0, wordsAgainst: [])
             }
         }
         var topic: IntentMatch.Candidate?
@@ -488,6 +500,11 @@ public final class IntentIndex: Sendable {
         let support = order.first.map {
             Self.support(of: $0, in: analyzed, model: index.model, neutral: index.topicRange)
         } ?? (share: 0, against: [])
+        // The topic's reading is what the question said: its strength and support are the
+        // new question's.
+        newQuestion?.strength = strength
+        newQuestion?.support = support.share
+        newQuestion?.wordsAgainst = support.against
         return IntentMatch(language: language, ranked: ranked, followUp: followUp, outside: outside, topic: topic,
                            coverage: analyzed.coverage, expectedCoverage: index.expectedCoverage,
                            contentWords: analyzed.contentWords, strength: strength,

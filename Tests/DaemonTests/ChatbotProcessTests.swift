@@ -26,6 +26,24 @@ import Glibc
         #expect(!answer.contains("{{"))
     }
 
+    /// Asked first, a question the follow-up topic "termin" recognises means the intents it
+    /// names as `standalone:`: "Ich brauche einen Termin" fell back, because the topic had
+    /// taken most of the word from the intent and what was left went to the waste calendar.
+    @Test func anOpeningAppointmentQuestionIsAnsweredWithTheAppointments() throws {
+        let configuration = try Configuration.load(path: DaemonProcess.repository.appendingPathComponent("Config/kreishaus.yaml").path, environment: [:])
+        let index = IntentIndex(catalog: try IntentCatalog.load(directory: Self.shippedIntents, facts: configuration.installationFacts))
+        let policy = IntentsCommand.policy(configuration)
+        for question in ["Ich brauche einen Termin", "Brauche ich einen Termin?", "Wie bekomme ich einen Termin?", "ich möchte einen Termin"] {
+            let read = index.match(question)
+            #expect(read.followUp?.intent == "termin", "\(question)")
+            #expect(policy.decide(policy.opening(read)) == .answer("termin"), "\(question)")
+        }
+        #expect(policy.decide(policy.opening(index.match("Wann habt ihr offen?"))) == .answer("oeffnungszeiten"))
+        // A topic without `standalone:` still asks which topic is meant.
+        let costs = policy.opening(index.match("Was kostet das?"))
+        #expect(costs.followUp != nil && policy.decide(costs) == .fallback)
+    }
+
     @Test func brokenIntentFilesDuringOperation() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
