@@ -130,7 +130,8 @@ public final class ChatAnalytics: Sendable {
         struct CountKey: Hashable { var day: Substring, kind: String, intent: String }
         var rows: [Row] = []
         var counts: [CountKey: Int] = [:]
-        var isEmpty: Bool { rows.isEmpty && counts.isEmpty }
+        /// Attempts to write it that failed.
+        var failures = 0
 
         /// The number of questions the batch counts.
         var questions: Int { counts.reduce(0) { $0 + ($1.key.kind == ChatAnalytics.unstoredKind ? 0 : $1.value) } }
@@ -298,13 +299,20 @@ public final class ChatAnalytics: Sendable {
         }
         do {
             try write(batch)
-            if earlier != nil { logger.notice("chat analytics: questions written after an earlier failure") }
+            if batch.failures > 0 {
+                logger.notice("chat analytics: questions written after failed attempts", metadata: ["attempts": .stringConvertible(batch.failures + 1)])
+            }
         } catch {
             // Kept for the next flush, within the queue's limit: the counts stay exact, the
-            // texts of the oldest rows past the limit are dropped.
+            // texts of the oldest rows past the limit are dropped. Logged at the first failure
+            // and then once a minute, not every second while a disk stays full.
             batch.keepRows(pendingLimit)
-            logger.error("chat analytics: writing questions failed; kept for the next attempt",
-                         metadata: ["error": .string("\(error)"), "questions": .stringConvertible(batch.questions)])
+            batch.failures += 1
+            if batch.failures == 1 || batch.failures % 60 == 0 {
+                logger.error("chat analytics: writing questions failed; kept for the next attempt",
+                             metadata: ["error": .string("\(error)"), "questions": .stringConvertible(batch.questions),
+                                        "attempts": .stringConvertible(batch.failures)])
+            }
             unwritten.withLock { $0 = batch }
         }
     }
