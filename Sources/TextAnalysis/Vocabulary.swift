@@ -1,7 +1,8 @@
 /// The words a corpus (intent examples, answers, articles) uses, with two ways of reaching
 /// them from words it does not use: German compound splitting ("Müllabfuhrtermine" ->
 /// "müll", "abfuhr", "termin" when those occur) and typo tolerance (an unknown word maps to
-/// the nearest known word within edit distance 1, or 2 from eight letters on).
+/// the nearest known word within edit distance 1, or 2 from eight letters on; failing that, a
+/// German word to the known word that sounds the same, `soundKey`).
 ///
 /// Typo lookup uses symmetric deletes: every known word is indexed under the hashes of its
 /// variants with up to its allowed number of letters deleted, so a lookup is a few binary
@@ -21,6 +22,8 @@ public final class Vocabulary: Sendable {
     public let stems: Set<String>
     /// (hash << 32 | word index), sorted: the symmetric-delete index.
     private let deletes: [UInt64]
+    /// German only: `soundKey` -> the most frequent correctable word with that key.
+    private let soundAlikes: [[UInt8]: Int]
 
     /// Words shorter than this are never corrected: too many neighbours ("kurs" is one letter
     /// from "kurz", measured as false answers to out-of-scope questions).
@@ -52,6 +55,19 @@ public final class Vocabulary: Sendable {
         // The same variant hash from one word (e.g. "aab" minus either "a") is stored once.
         deletes.sortAndRemoveDuplicates()
         self.deletes = deletes
+        var soundAlikes: [[UInt8]: Int] = [:]
+        if analyzer.language == .german {
+            for (index, word) in words.enumerated() {
+                let key = Self.soundKey(word)
+                // Words are sorted: among equally frequent ones the first stays.
+                if let known = soundAlikes[key],
+                   frequencies[String(decoding: words[known], as: UTF8.self)] ?? 0 >= frequencies[String(decoding: word, as: UTF8.self)] ?? 0 {
+                    continue
+                }
+                soundAlikes[key] = index
+            }
+        }
+        self.soundAlikes = soundAlikes
     }
 
     public var count: Int { frequencies.count }
@@ -99,7 +115,55 @@ public final class Vocabulary: Sendable {
                 }
             }
         }
-        return best.map { String(decoding: words[$0.word], as: UTF8.self) }
+        if let best { return String(decoding: words[best.word], as: UTF8.self) }
+        return soundAlikes[Self.soundKey(query)].map { String(decoding: words[$0], as: UTF8.self) }
+    }
+
+    /// A German word as it sounds, for misspellings by ear that are more letters away than
+    /// typo tolerance reaches ("Baföck" for "BAföG", "Fahrzeugschein" spelt "Farzeugschain"):
+    /// spellings of one sound made one ("ck", "c" and "k"; "dt", "th" and "t"; "ph", "v" and
+    /// "f"; "ie", "y" and "i"; "ai" and "ei"; "tz" and "z"; "x", "chs" and "ks"), the
+    /// lengthening "h" after a vowel dropped, doubled letters single, and a final "g", "d" or
+    /// "b" as it is spoken ("k", "t", "p"). Works on folded tokens (no umlauts, "ß" as "ss").
+    static func soundKey(_ word: [UInt8]) -> [UInt8] {
+        let a = UInt8(ascii: "a"), c = UInt8(ascii: "c"), d = UInt8(ascii: "d"), e = UInt8(ascii: "e")
+        let f = UInt8(ascii: "f"), h = UInt8(ascii: "h"), i = UInt8(ascii: "i"), k = UInt8(ascii: "k")
+        let p = UInt8(ascii: "p"), q = UInt8(ascii: "q"), s = UInt8(ascii: "s"), t = UInt8(ascii: "t")
+        let u = UInt8(ascii: "u"), v = UInt8(ascii: "v"), w = UInt8(ascii: "w"), x = UInt8(ascii: "x")
+        let y = UInt8(ascii: "y"), z = UInt8(ascii: "z"), b = UInt8(ascii: "b"), g = UInt8(ascii: "g")
+        func isVowel(_ letter: UInt8) -> Bool { letter == a || letter == e || letter == i || letter == UInt8(ascii: "o") || letter == u }
+        var sounds: [UInt8] = []
+        sounds.reserveCapacity(word.count + 2)
+        var position = 0
+        while position < word.count {
+            let letter = word[position]
+            let next: UInt8? = position + 1 < word.count ? word[position + 1] : nil
+            let afterNext: UInt8? = position + 2 < word.count ? word[position + 2] : nil
+            position += 1
+            switch letter {
+            case c where next == k: sounds.append(k); position += 1
+            case c where next == h && afterNext == s: sounds += [k, s]; position += 2
+            case c where next != h: sounds.append(k)
+            case d where next == t, t where next == h: sounds.append(t); position += 1
+            case p where next == h: sounds.append(f); position += 1
+            case v: sounds.append(f)
+            case q where next == u: sounds += [k, w]; position += 1
+            case x: sounds += [k, s]
+            case t where next == z: sounds.append(z); position += 1
+            case i where next == e, y: sounds.append(i); position += letter == i ? 1 : 0
+            case a where next == i: sounds += [e, i]; position += 1
+            // The lengthening "h": after a vowel, before a consonant or at the end.
+            case h where sounds.last.map(isVowel) == true && !(next.map(isVowel) ?? false): break
+            default: sounds.append(letter)
+            }
+        }
+        var key: [UInt8] = []
+        key.reserveCapacity(sounds.count)
+        for sound in sounds where sound != key.last { key.append(sound) }
+        if let last = key.last {
+            key[key.count - 1] = last == g ? k : last == d ? t : last == b ? p : last
+        }
+        return key
     }
 
     /// Hashes of `word` and of every variant with up to `distance` (at most 2) bytes deleted,

@@ -37,6 +37,20 @@ import TextAnalysis
         #expect(words.correction(for: "xylophon") == nil)
     }
 
+    /// Misspelt by ear, more letters away than typo tolerance reaches: the known word that
+    /// sounds the same (German only).
+    @Test func germanWordsSpeltByEarMapToTheWordTheySoundLike() {
+        let words = vocabulary("BAföG beantragen", "Fahrzeugschein verloren", "Wohngeld", "Stadt")
+        #expect(words.correction(for: "bafock") == "bafog")                   // "ck" and a final "g"
+        #expect(words.correction(for: "farzeugschain") == "fahrzeugschein")   // lengthening "h", "ai"
+        #expect(words.correction(for: "wonnkelt") == nil)                     // "nn" is "n", but "k" no "g"
+        #expect(words.correction(for: "bafokk") == "bafog")
+        #expect(words.correction(for: "bafik") == nil)
+        #expect(words.correction(for: "stadtt") == "stadt" && words.correction(for: "sstatt") == "stadt")  // "dt" is "t"
+        let english = Vocabulary(tokens: Analyzer(language: .english).tokens("driving licence"), analyzer: Analyzer(language: .english))
+        #expect(english.correction(for: "lisense") == nil, "no German sounds in English")
+    }
+
     @Test func editDistanceLimits() {
         let words = vocabulary("reservieren")
         #expect(words.correction(for: "resevieren") == "reservieren")
