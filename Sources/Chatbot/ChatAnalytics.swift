@@ -136,6 +136,13 @@ public final class ChatAnalytics: Sendable {
         /// The number of questions the batch counts.
         var questions: Int { counts.reduce(0) { $0 + ($1.key.kind == ChatAnalytics.unstoredKind ? 0 : $1.value) } }
 
+        /// Adds another batch's rows and counts to this one.
+        mutating func absorb(_ other: Batch) {
+            rows += other.rows
+            for (key, value) in other.counts { counts[key, default: 0] += value }
+            failures = max(failures, other.failures)
+        }
+
         /// Keeps the newest `limit` rows; the texts of the older ones are dropped and counted
         /// as not stored (their questions are already in the counts).
         mutating func keepRows(_ limit: Int) {
@@ -313,7 +320,16 @@ public final class ChatAnalytics: Sendable {
                              metadata: ["error": .string("\(error)"), "questions": .stringConvertible(batch.questions),
                                         "attempts": .stringConvertible(batch.failures)])
             }
-            unwritten.withLock { $0 = batch }
+            // Another flush (an admin's report flushes too) may have failed meanwhile.
+            unwritten.withLock { unwritten in
+                if var other = unwritten.take() {
+                    other.absorb(batch)
+                    other.keepRows(pendingLimit)
+                    unwritten = other
+                } else {
+                    unwritten = batch
+                }
+            }
         }
     }
 
