@@ -501,6 +501,27 @@ final class ChatFixture: @unchecked Sendable {
         #expect(try analytics.report(days: 1).totalQuestions == 5, "written once")
     }
 
+    /// Flushes from several threads (the analytics thread, admins' reports) that fail at the
+    /// same time keep every batch: the one stored last does not replace the others.
+    @Test func failedFlushesAtTheSameTimeKeepEveryBatch() throws {
+        let chat = try ChatFixture()
+        let analytics = ChatAnalytics(database: chat.database, retentionDays: 90, reviewBelow: 0.65, logger: Logger(label: "test"))
+        try chat.database.pool.write { db in
+            try db.execute(sql: "CREATE TEMP TRIGGER failing BEFORE INSERT ON main.chatCount BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+        }
+        let threads = 8, rounds = 40
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            for _ in 0..<rounds {
+                analytics.record(.init(answerId: UUID().uuidString, at: Date(), language: "de", question: "Auto anmelden", kind: "answer",
+                                       intent: "kfz-neuzulassung", confidence: 0.9))
+                analytics.flush()
+            }
+        }
+        try chat.database.pool.write { db in try db.execute(sql: "DROP TRIGGER temp.failing") }
+        analytics.flush()
+        #expect(try analytics.report(days: 1).totalQuestions == threads * rounds)
+    }
+
     @Test func noQuestionTextIsStoredWithALimitOfZero() throws {
         let chat = try ChatFixture(textsPerMinute: 0)
         _ = try chat.ask("Wer gewinnt die Bundesliga?")
