@@ -37,6 +37,10 @@ public enum Stopwords {
         "deutschland",
         // "wer" declined: "Mäuse im Imbiss, wem sag ich das?" asks who is responsible, as "wer" does.
         "wem", "wen", "wessen",
+        // Possessives declined like "mein" ("meinen", "meinem" are here): "mein Sohn hat seinen
+        // Führerschein verloren" counted "sein" against the replacement licence.
+        "seinem", "seinen", "seiner", "seines", "ihrem", "ihren", "ihrer", "ihres", "unserem", "unseren",
+        "unserer", "unseres", "deinem", "deinen", "deiner", "deines", "eure", "eurem", "euren", "eurer", "eures",
     ]
 
     static let english: Set<String> = [
