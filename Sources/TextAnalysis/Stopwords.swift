@@ -41,6 +41,9 @@ public enum Stopwords {
         // Führerschein verloren" counted "sein" against the replacement licence.
         "seinem", "seinen", "seiner", "seines", "ihrem", "ihren", "ihrer", "ihres", "unserem", "unseren",
         "unserer", "unseres", "deinem", "deinen", "deiner", "deines", "eure", "eurem", "euren", "eurer", "eures",
+        // A letter's salutation and closing: "Sehr geehrte Damen und Herren, mein Führerschein ist
+        // weg" fell back, three of its five words unknown.
+        "geehrte", "geehrter", "geehrten", "damen", "herren", "freundlichen", "freundliche",
     ]
 
     static let english: Set<String> = [

@@ -44,6 +44,16 @@ import Glibc
         #expect(costs.followUp != nil && policy.decide(costs) == .fallback)
     }
 
+    /// A letter's salutation and closing are no topic: with "geehrte", "Damen", "Herren" unknown
+    /// words, the question fell back.
+    @Test func aLettersSalutationAndClosingAreNoTopic() throws {
+        let configuration = try Configuration.load(path: DaemonProcess.repository.appendingPathComponent("Config/kreishaus.yaml").path, environment: [:])
+        let index = IntentIndex(catalog: try IntentCatalog.load(directory: Self.shippedIntents, facts: configuration.installationFacts))
+        let policy = IntentsCommand.policy(configuration)
+        let read = index.match("Sehr geehrte Damen und Herren, mein Führerschein ist weg. Mit freundlichen Grüßen")
+        #expect(policy.decide(policy.opening(read)) == .answer("fuehrerschein-ersatz"))
+    }
+
     @Test func brokenIntentFilesDuringOperation() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
