@@ -44,6 +44,10 @@ public enum Stopwords {
         // A letter's salutation and closing: "Sehr geehrte Damen und Herren, mein Führerschein ist
         // weg" fell back, three of its five words unknown.
         "geehrte", "geehrter", "geehrten", "damen", "herren", "freundlichen", "freundliche",
+        // Months and where in them: "Mein Jagdschein läuft Ende März ab" fell back, "Ende" and
+        // "März" unknown.
+        "januar", "janner", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+        "november", "dezember", "ende", "anfang", "mitte",
     ]
 
     static let english: Set<String> = [

@@ -45,13 +45,15 @@ import Glibc
     }
 
     /// A letter's salutation and closing are no topic: with "geehrte", "Damen", "Herren" unknown
-    /// words, the question fell back.
-    @Test func aLettersSalutationAndClosingAreNoTopic() throws {
+    /// words, the question fell back. Nor are months.
+    @Test func aLettersSalutationAndClosingAndMonthsAreNoTopic() throws {
         let configuration = try Configuration.load(path: DaemonProcess.repository.appendingPathComponent("Config/kreishaus.yaml").path, environment: [:])
         let index = IntentIndex(catalog: try IntentCatalog.load(directory: Self.shippedIntents, facts: configuration.installationFacts))
         let policy = IntentsCommand.policy(configuration)
         let read = index.match("Sehr geehrte Damen und Herren, mein Führerschein ist weg. Mit freundlichen Grüßen")
         #expect(policy.decide(policy.opening(read)) == .answer("fuehrerschein-ersatz"))
+        // Nor are months.
+        #expect(policy.decide(policy.opening(index.match("Mein Jagdschein läuft Ende März ab, wie verlängere ich ihn?"))) == .answer("jagdschein"))
     }
 
     @Test func brokenIntentFilesDuringOperation() throws {
