@@ -464,25 +464,6 @@ public final class IntentIndex: Sendable {
                 for position in ranked.indices { ranked[position].probability = min(1, ranked[position].probability / Double(intentMass)) }
             }
         }
-        // A follow-up with no earlier answer to refer to may be a new question. Asked first, a
-        // topic's question means the intents the topic names as `standalone:` ("Brauche ich
-        // einen Termin?": the Kreisverwaltung's appointments), and the question has no word
-        // for another intent (that would have made it a new question above): it is read
-        // among them, the topic's probability shared as the intents alone weigh them. Read
-        // among all intents, "Ich brauche einen Termin" fell back: the topic had taken most
-        // of the word "Termin" from the intent, and what was left went to the waste calendar.
-        var newQuestion: IntentMatch.NewQuestion?
-        if let followUp {
-            let positions = index.standaloneMembers[followUpPosition - index.topicRange.lowerBound]
-            let mass = positions.reduce(Float(0)) { $0 + probabilities[$1] }
-            if mass > 0 {
-                let candidates = positions.sorted { probabilities[$0] > probabilities[$1] }.map {
-                    IntentMatch.Candidate(intent: index.labels[$0], probability: followUp.probability * Double(probabilities[$0] / mass),
-                                          score: Double(scores[$0] / reference))
-                }
-                newQuestion = .init(ranked: candidates, strength: 0, support: 0, wordsAgainst: [])
-            }
-        }
         var topic: IntentMatch.Candidate?
         if let topicModel = index.topicModel {
             // Only the words a topic knows count: "kostet" in a long question still names costs.
@@ -500,11 +481,26 @@ public final class IntentIndex: Sendable {
         let support = order.first.map {
             Self.support(of: $0, in: analyzed, model: index.model, neutral: index.topicRange)
         } ?? (share: 0, against: [])
-        // The topic's reading is what the question said: its strength and support are the
-        // new question's.
-        newQuestion?.strength = strength
-        newQuestion?.support = support.share
-        newQuestion?.wordsAgainst = support.against
+        // A follow-up with no earlier answer to refer to may be a new question. Asked first, a
+        // topic's question means the intents the topic names as `standalone:` ("Brauche ich
+        // einen Termin?": the Kreisverwaltung's appointments), and the question has no word
+        // for another intent (that would have made it a new question above): it is read
+        // among them, the topic's probability shared as the intents alone weigh them. Read
+        // among all intents, "Ich brauche einen Termin" fell back: the topic had taken most
+        // of the word "Termin" from the intent, and what was left went to the waste calendar.
+        var newQuestion: IntentMatch.NewQuestion?
+        if let followUp {
+            let positions = index.standaloneMembers[followUpPosition - index.topicRange.lowerBound]
+            let mass = positions.reduce(Float(0)) { $0 + probabilities[$1] }
+            if mass > 0 {
+                let candidates = positions.sorted { probabilities[$0] > probabilities[$1] }.map {
+                    IntentMatch.Candidate(intent: index.labels[$0], probability: followUp.probability * Double(probabilities[$0] / mass),
+                                          score: Double(scores[$0] / reference))
+                }
+                // The topic's reading is what the question said: its strength and support.
+                newQuestion = .init(ranked: candidates, strength: strength, support: support.share, wordsAgainst: support.against)
+            }
+        }
         return IntentMatch(language: language, ranked: ranked, followUp: followUp, outside: outside, topic: topic,
                            coverage: analyzed.coverage, expectedCoverage: index.expectedCoverage,
                            contentWords: analyzed.contentWords, strength: strength,
