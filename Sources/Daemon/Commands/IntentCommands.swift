@@ -139,7 +139,7 @@ struct IntentsCommand: ParsableCommand {
                 if let followUp = read.followUp, match.followUp == nil {
                     say("Als Nachfrage gelesen (\(followUp.intent), \(String(format: "%.3f", followUp.probability))), ohne vorherige Antwort als neue Frage.")
                 } else if match.followUp != nil, let alone = read.newQuestion, let best = alone.ranked.first {
-                    say("Als neue Frage unter den Intents allein: \(best.intent) (\(String(format: "%.3f", best.probability)), Stärke \(String(format: "%.2f", alone.strength)), Rückhalt \(String(format: "%.2f", alone.support))), zu unsicher")
+                    say("Als erste Frage unter den Intents seines „standalone:“ gelesen: \(best.intent) (\(String(format: "%.3f", best.probability)), Stärke \(String(format: "%.2f", alone.strength)), Rückhalt \(String(format: "%.2f", alone.support))), zu unsicher")
                 }
                 if let topic = match.topic { say("Thema der Frage: \(topic.intent) (\(String(format: "%.3f", topic.probability)))") }
                 say("Sicherheit: \(String(format: "%.3f", match.confidence)) → \(policy.decide(match))")
