@@ -20,7 +20,8 @@ public struct AuthMiddleware: Middleware {
         self.auth = auth
         self.logger = logger
         self.proxyHeader = auth.configuration.mode == .proxy ? HTTPField.Name(auth.configuration.proxyHeader) : nil
-        self.trustedProxies = Set(auth.configuration.trustedProxies)
+        // As the listener writes peers ("2001:DB8::1" is "2001:db8::1"), like RateLimit's proxies.
+        self.trustedProxies = Set(auth.configuration.trustedProxies.compactMap { IPAddress.canonical($0) })
     }
 
     public func respond(to request: Request, next: Responder) throws -> Response {

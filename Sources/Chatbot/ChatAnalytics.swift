@@ -386,10 +386,7 @@ public final class ChatAnalytics: Sendable {
                     }
                 }
             }
-            flush()
-            if let lost = unwritten.withLock({ $0?.questions }) {
-                logger.error("chat analytics: questions could not be written before shutdown", metadata: ["questions": .stringConvertible(lost)])
-            }
+            lastFlush()
             flushed.signal()
         }
         thread.name = "chat-analytics"
@@ -399,11 +396,19 @@ public final class ChatAnalytics: Sendable {
     /// Stops the background work after a last flush.
     public func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else {
-            flush()
+            lastFlush()
             return
         }
         wake.signal()
         _ = flushed.wait(timeout: .now() + 5)
+    }
+
+    /// The flush at shutdown: what it cannot write is lost, and said so.
+    private func lastFlush() {
+        flush()
+        if let lost = unwritten.withLock({ $0?.questions }) {
+            logger.error("chat analytics: questions could not be written before shutdown", metadata: ["questions": .stringConvertible(lost)])
+        }
     }
 
     // MARK: Report

@@ -86,6 +86,22 @@ struct SignInFailed: Error {}
         #expect(try fixture.audit.events().contains { $0.action == "user.create" && $0.target == "schmidt" })
     }
 
+    /// A proxy configured in another spelling of its address is the same proxy.
+    @Test func trustedProxiesMatchInAnySpelling() throws {
+        var configuration = AuthConfiguration()
+        configuration.mode = .proxy
+        configuration.trustedProxies = ["2001:DB8:0::7", "::ffff:10.0.0.5"]
+        let fixture = try AuthFixture(configuration: configuration)
+        defer { fixture.cleanUp() }
+        let application = try fixture.application()
+        let header = HTTPField.Name("X-Remote-User")!
+        for peer in ["2001:db8::7", "10.0.0.5"] {
+            let response = TestClient(application, remoteAddress: peer).execute(.get, "/api/me", headers: [header: "schmidt"])
+            #expect(response.status == .ok, "\(peer)")
+        }
+        #expect(TestClient(application, remoteAddress: "2001:db8::8").execute(.get, "/api/me", headers: [header: "schmidt"]).status == .unauthorized)
+    }
+
     @Test func loginFormNeedsItsOwnTokenAndRedirectsOnlyLocally() throws {
         let fixture = try AuthFixture()
         defer { fixture.cleanUp() }
