@@ -319,8 +319,8 @@ public final class IntentIndex: Sendable {
         if !clearlyGerman, let english = languages[.english] {
             let englishText = english.pipeline.analyze(text)
             let (englishWords, germanWords) = (english.pipeline.lexicon, german.pipeline.lexicon)
-            if Self.evidence(englishText, lexicon: englishWords, other: germanWords)
-                > Self.evidence(germanText, lexicon: germanWords, other: englishWords) {
+            if Self.evidence(englishText, lexicon: englishWords, other: germanWords, otherLanguage: .german)
+                > Self.evidence(germanText, lexicon: germanWords, other: englishWords, otherLanguage: .english) {
                 return answering(englishText, index: english, language: .english)
             }
         }
@@ -410,15 +410,21 @@ public final class IntentIndex: Sendable {
     /// three known English words, "organic waste bin", and made "Abfuhrkalender Biotonne" English).
     /// A word the catalog does not use but only this language's lexicon has counts as known:
     /// "Garten" alone was read as English, corrected to "garden", because German did not know
-    /// it. (Words both languages have, "die", "hat", "person", say nothing.)
-    private static func evidence(_ analyzed: AnalyzedText, lexicon: Lexicon?, other: Lexicon?) -> Double {
+    /// it. (Words both languages have, "die", "hat", "person", say nothing; nor does one the
+    /// other language reads as a function word: "nu" is a Greek letter to the English lexicon
+    /// and German for "nun", and made "führerschein verlorn was nu" English.)
+    private static func evidence(_ analyzed: AnalyzedText, lexicon: Lexicon?, other: Lexicon?,
+                                 otherLanguage: Analyzer.Language) -> Double {
         var known = 0, stopwords = 0
         for term in analyzed.terms {
             switch term.kind {
             case .known: known += 1
             case .stopword: stopwords += 1
             case .unknown, .corrected:
-                if lexicon?.contains(term.source) == true && other?.contains(term.source) != true { known += 1 }
+                if lexicon?.contains(term.source) == true && other?.contains(term.source) != true
+                    && !Stopwords.contains(term.source, language: otherLanguage) {
+                    known += 1
+                }
             default: break
             }
         }

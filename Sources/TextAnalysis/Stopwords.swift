@@ -48,6 +48,11 @@ public enum Stopwords {
         // "März" unknown.
         "januar", "janner", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober",
         "november", "dezember", "ende", "anfang", "mitte",
+        // Spoken and chat forms of function words: "fuehrerschein verlorn was nu" was read as
+        // English ("nu" unknown in German too), "wo kann ich meinen ganzen elektroschrott
+        // abladen" counted "ganz" against the recycling centre, and "halt" met "Halter".
+        "isn", "nen", "ne", "nem", "ner", "ham", "nu", "halt", "eben", "ganz", "ganze", "ganzen", "ganzer",
+        "ganzes", "bisschen", "bissl", "wan",
     ]
 
     static let english: Set<String> = [

@@ -273,14 +273,20 @@ public final class Vocabulary: Sendable {
         let count = letters.count
         guard count >= Self.minimumPartLength + 4, letters.allSatisfy({ $0.properties.isAlphabetic }) else { return nil }
         for start in Self.minimumPartLength...(count - 4) where count - start >= (count + 1) / 2 {
-            if let head = knownPart(String(String.UnicodeScalarView(letters[start..<count])), isLast: true) { return head }
+            if let head = knownPart(String(String.UnicodeScalarView(letters[start..<count])), isLast: true, derived: false) {
+                return head
+            }
         }
         return nil
     }
 
     /// The stem a compound part stands for, if the vocabulary knows it. A part may carry a
     /// linking "s"; the last part may be any inflection of a known word.
-    private func knownPart(_ part: String, isLast: Bool) -> String? {
+    ///
+    /// `derived: false` leaves out derived forms: a head read off an unknown word need not
+    /// start where a part does, and "scheinigung" of "Schulbescheinigung" is no form of
+    /// "Schein" (it was answered with the fishing licence).
+    private func knownPart(_ part: String, isLast: Bool, derived: Bool = true) -> String? {
         if Stopwords.contains(part, language: analyzer.language) { return nil }
         if frequencies[part] != nil || stems.contains(part) { return analyzer.stem(part) }
         if !isLast, part.count > Self.minimumPartLength, part.hasSuffix("s") {
@@ -290,6 +296,7 @@ public final class Vocabulary: Sendable {
         if isLast {
             let stem = analyzer.stem(part)
             if stems.contains(stem) { return stem }
+            guard derived else { return nil }
             // A derived form of a known stem: "reservierung" after "reservieren" (stem "reservi").
             let letters = Array(part)
             for length in stride(from: letters.count - 1, through: max(5, letters.count - 5), by: -1) {

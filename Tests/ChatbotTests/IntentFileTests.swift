@@ -202,6 +202,30 @@ import Testing
         #expect(index.match("garden waste").language == .english)
     }
 
+    /// A word one language reads as a function word is no evidence for the other: "nu" (German
+    /// for "nun") is a Greek letter to the English lexicon, and with the English names of
+    /// German services "führerschein verlorn was nu" was read as English and fell back.
+    @Test func aFunctionWordOfOneLanguageIsNoWordOfTheOther() throws {
+        let fixture = try IntentsFixture(files: ["fuehrerschein.intent": """
+            intent: fuehrerschein-ersatz
+            title: Führerschein verloren
+            title.en: Lost driving licence
+            examples:
+              Führerschein verloren
+              Ersatzführerschein beantragen
+            examples.en:
+              lost my driving licence
+              replacement driving licence
+            answer:
+              Bei der Führerscheinstelle.
+            """, "synonyms.en.txt": "driving licence = Führerschein\n"])
+        defer { fixture.cleanUp() }
+        let index = IntentIndex(catalog: try fixture.catalog())
+        #expect(try #require(index.languages[.english]).pipeline.lexicon?.contains("nu") == true)
+        let match = index.match("führerschein verlorn was nu")
+        #expect(match.language == .german && match.best?.intent == "fuehrerschein-ersatz", "\(match.language) \(match.ranked)")
+    }
+
     @Test func lintFindsDoubtfulContent() throws {
         let fixture = try IntentsFixture(files: ["a.intent": """
             intent: a

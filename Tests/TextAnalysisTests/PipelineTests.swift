@@ -23,6 +23,10 @@ import TextAnalysis
         // Only the head known: a weaker match of its own.
         #expect(vocabulary("Tonne leeren").compoundHead(of: "biotonne") == german.stem("tonne"))
         #expect(vocabulary("Tonne leeren").compoundHead(of: "tonnenweise") == nil)
+        // A head read off an unknown word is a known word, not a derived form of one:
+        // "scheinigung" of "Schulbescheinigung" is not "Schein" (the fishing licence answered).
+        #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "schulbescheinigung") == nil)
+        #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "segelschein") == german.stem("schein"))
     }
 
     @Test func typosMapToTheNearestKnownWord() {
