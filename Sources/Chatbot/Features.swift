@@ -71,7 +71,7 @@ enum Features {
         switch kind {
         case .known, .compoundPart, .derived, .unknown: 1
         case .corrected: 0.8
-        case .compoundHead: 0.7
+        case .compoundHead, .unfamiliarHead: 0.7
         case .stopword: 0.4
         case .other: 0.5
         }

@@ -338,7 +338,8 @@ public final class IntentIndex: Sendable {
     /// it is a question the bot is not there for, when the first reading was a social intent,
     /// or when it is the more certain one. A message that is nothing but greeting and thanks
     /// ("Hallo, danke für die Hilfe") stays as it was.
-    func answering(_ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
+    func answering(_ question: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
+        let analyzed = Self.resolvingHeads(question, index: index)
         let first = match(analyzed, index: index, language: language)
         let terms = analyzed.terms
         guard !index.socialStems.isEmpty,
@@ -356,6 +357,26 @@ public final class IntentIndex: Sendable {
         guard let answer = question.ranked.first, !social.contains(answer.intent) else { return first }
         if let best = first.ranked.first, social.contains(best.intent) { return question }
         return question.confidence >= first.confidence ? question : first
+    }
+
+    /// Each unfamiliar compound head (`AnalyzedTerm.Kind.unfamiliarHead`) read as the head when
+    /// the examples of one class alone (intent or out-of-scope block) use it, else as unknown:
+    /// "Musikschule" was answered with school transport, "Fahrplanauskunft" with data
+    /// protection, while "Masernimpfung" is rightly a vaccination.
+    static func resolvingHeads(_ analyzed: AnalyzedText, index: LanguageIndex) -> AnalyzedText {
+        guard analyzed.terms.contains(where: { $0.kind == .unfamiliarHead }) else { return analyzed }
+        let model = index.model
+        var resolved = AnalyzedText(terms: analyzed.terms.map { term in
+            guard term.kind == .unfamiliarHead else { return term }
+            let classes = model.featureID(of: Features.unigramKey(term.stem)).map { feature in
+                model.classFrequency(ofFeature: feature, below: index.labels.count)
+                    - model.classFrequency(ofFeature: feature, below: index.topicRange.upperBound)
+                    + model.classFrequency(ofFeature: feature, below: index.intentCount)
+            } ?? 0
+            return term.resolvingHead(specific: classes == 1, analyzer: index.pipeline.analyzer)
+        })
+        resolved.addedBySynonyms = analyzed.addedBySynonyms
+        return resolved
     }
 
     /// Replies made from this index, for repeated questions (see `ReplyCache`): a reload

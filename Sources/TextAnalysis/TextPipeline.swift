@@ -191,7 +191,7 @@ public struct TextPipeline: Sendable {
             return [AnalyzedTerm(stem: analyzer.stem(corrected), source: token, kind: .corrected)]
         }
         if let head = vocabulary.compoundHead(of: token) {
-            return [AnalyzedTerm(stem: head, source: token, kind: .compoundHead)]
+            return [AnalyzedTerm(stem: head.stem, source: token, kind: head.modifierKnown ? .compoundHead : .unfamiliarHead)]
         }
         return [AnalyzedTerm(stem: stem, source: token, kind: .unknown)]
     }
@@ -225,6 +225,10 @@ public struct AnalyzedTerm: Sendable, Equatable {
         case corrected
         /// The known last part of an otherwise unknown compound ("tonne" in "Biotonne").
         case compoundHead
+        /// The same, where the corpus has nothing of the compound's modifier ("schule" in
+        /// "Musikschule"): a reader that knows how many topics the head speaks for decides
+        /// whether it stands for the compound (`resolvingHead`).
+        case unfamiliarHead
         /// An unknown verb read as its known noun, or the other way round ("impfen" as
         /// "Impfung", "Zahlung" as "zahlen").
         case derived
@@ -241,10 +245,19 @@ public struct AnalyzedTerm: Sendable, Equatable {
             switch self {
             case .known, .compoundPart, .derived: 1
             case .corrected: 0.6
-            case .compoundHead: 0.5
+            case .compoundHead, .unfamiliarHead: 0.5
             case .unknown, .stopword, .other: 0
             }
         }
+    }
+
+    /// An unfamiliar head read as the compound's head (`specific`: the head speaks for one
+    /// topic alone, "Masernimpfung" is an "Impfung") or as the unknown word it is ("Musikschule",
+    /// "Fahrplanauskunft": "Schule" and "Auskunft" speak for several); other terms as they are.
+    public func resolvingHead(specific: Bool, analyzer: Analyzer) -> AnalyzedTerm {
+        guard kind == .unfamiliarHead else { return self }
+        return specific ? AnalyzedTerm(stem: stem, source: source, kind: .compoundHead)
+            : AnalyzedTerm(stem: analyzer.stem(source), source: source, kind: .unknown)
     }
 
     /// Not a function word or a number: what `AnalyzedText.contentWords` counts.

@@ -24,6 +24,10 @@ public final class Vocabulary: Sendable {
     private let deletes: [UInt64]
     /// German only: `soundKey` -> the most frequent correctable word with that key.
     private let soundAlikes: [[UInt8]: Int]
+    /// The correctable words in byte order, and each spelt backwards in byte order: which
+    /// known word starts or ends with a compound's modifier (`compoundHead`).
+    private let wordsInByteOrder: [[UInt8]]
+    private let reversedWords: [[UInt8]]
 
     /// Words shorter than this are never corrected: too many neighbours ("kurs" is one letter
     /// from "kurz", measured as false answers to out-of-scope questions).
@@ -68,6 +72,8 @@ public final class Vocabulary: Sendable {
             }
         }
         self.soundAlikes = soundAlikes
+        wordsInByteOrder = words.sorted { $0.lexicographicallyPrecedes($1) }
+        reversedWords = words.map { Array($0.reversed()) }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     public var count: Int { frequencies.count }
@@ -225,6 +231,12 @@ public final class Vocabulary: Sendable {
 
     // MARK: Compound splitting
 
+    /// Separable verb particles of three letters or more that are no stopwords, folded.
+    static let particles: Set<String> = [
+        "drauf", "dran", "drin", "drum", "rein", "raus", "rauf", "runter", "ruber", "weg", "zuruck", "los", "fest",
+        "her", "heim", "hoch", "fort", "weiter", "vorbei", "zusammen", "entgegen",
+    ]
+
     /// The stems of the known parts that make up `token`, or nil when it does not split into
     /// at least two known parts. German linking letters ("Ordnung-s-amt") are allowed
     /// between parts; the last part may be inflected ("...termine").
@@ -267,17 +279,53 @@ public final class Vocabulary: Sendable {
 
     /// The known head of a compound whose other parts are unknown: a German compound's last
     /// part carries its meaning ("Biotonne" is a "Tonne"). At least four letters and half the
-    /// word; nil when there is none.
-    public func compoundHead(of token: String) -> String? {
+    /// word; nil when there is none. `modifierKnown` says whether the rest (the modifier)
+    /// begins or ends a known word: "bio" of "Biotonne" begins "Biotonne", "abfuhr" of
+    /// "Abfuhrkalender" ends "Müllabfuhr". One the corpus has nothing of may make another
+    /// thing of the head: "Musikschule" is no school the catalog knows of.
+    public func compoundHead(of token: String) -> CompoundHead? {
         let letters = Array(token.unicodeScalars)
         let count = letters.count
         guard count >= Self.minimumPartLength + 4, letters.allSatisfy({ $0.properties.isAlphabetic }) else { return nil }
         for start in Self.minimumPartLength...(count - 4) where count - start >= (count + 1) / 2 {
             if let head = knownPart(String(String.UnicodeScalarView(letters[start..<count])), isLast: true, derived: false) {
-                return head
+                let modifier = Array(String(String.UnicodeScalarView(letters[0..<start])).utf8)
+                return CompoundHead(stem: head, modifierKnown: isAttested(modifier: modifier))
             }
         }
         return nil
+    }
+
+    public struct CompoundHead: Sendable, Equatable {
+        public var stem: String
+        public var modifierKnown: Bool
+
+        public init(stem: String, modifierKnown: Bool) {
+            self.stem = stem
+            self.modifierKnown = modifierKnown
+        }
+    }
+
+    /// Whether a known word begins or ends with `modifier`, or, without a linking "s", "e" or
+    /// "n", with what is left ("Hunde-", "Ordnungs-"); or whether it is a verb's particle
+    /// ("draufbauen" is "bauen").
+    private func isAttested(modifier: [UInt8]) -> Bool {
+        let text = String(decoding: modifier, as: UTF8.self)
+        if Self.particles.contains(text) || Stopwords.contains(text, language: analyzer.language) { return true }
+        func begins(_ sorted: [[UInt8]], _ prefix: [UInt8]) -> Bool {
+            var low = 0, high = sorted.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sorted[middle].lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
+            }
+            return low < sorted.count && sorted[low].starts(with: prefix)
+        }
+        var candidates = [modifier]
+        if modifier.count > Self.minimumPartLength, let last = modifier.last,
+           last == UInt8(ascii: "s") || last == UInt8(ascii: "e") || last == UInt8(ascii: "n") {
+            candidates.append(Array(modifier.dropLast()))
+        }
+        return candidates.contains { begins(wordsInByteOrder, $0) || begins(reversedWords, $0.reversed()) }
     }
 
     /// The stem a compound part stands for, if the vocabulary knows it. A part may carry a

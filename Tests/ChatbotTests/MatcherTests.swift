@@ -38,6 +38,48 @@ import TextAnalysis
         #expect(IntentIndex.mergedFeatures(german.pipeline.analyze("Auto Auto"), index: german).values.first == 2)
     }
 
+    /// The known end of an unknown compound whose beginning the catalog has nothing of stands
+    /// for the compound only when one intent alone uses it: "Masernimpfung" is a vaccination,
+    /// "Musikschule" no school the catalog knows of (it was answered with school transport).
+    @Test func anUnfamiliarCompoundIsReadByItsHeadOnlyWhenTheHeadIsSpecific() throws {
+        let fixture = try IntentsFixture(files: ["a.intent": """
+            intent: impfung
+            title: Impfungen
+            examples:
+              Impfung beim Gesundheitsamt
+              Reiseimpfung beraten lassen
+              Impfpass verloren
+            answer:
+              Beim Gesundheitsamt.
+            intent: schulbus
+            title: Schülerbeförderung
+            examples:
+              Mit dem Bus zur Schule
+              Fahrkarte für die Schule
+            answer:
+              Beim Schulamt.
+            intent: schulgeld
+            title: Schulgeld
+            examples:
+              Förderung für die Schule
+              Schule Zuschuss beantragen
+            answer:
+              Beim Sozialamt.
+            """])
+        defer { fixture.cleanUp() }
+        let index = IntentIndex(catalog: try fixture.catalog())
+        let german = try #require(index.languages[.german])
+        #expect(german.pipeline.analyze("Masernimpfung").terms.map(\.kind) == [.unfamiliarHead])
+        let vaccination = index.match("Masernimpfung")
+        #expect(vaccination.analyzed?.terms.map(\.kind) == [.compoundHead])
+        #expect(policy.decide(vaccination) == .answer("impfung"), "\(vaccination.ranked)")
+        let music = index.match("Musikschule")
+        #expect(music.analyzed?.terms.map(\.kind) == [.unknown])
+        #expect(policy.decide(music) == .fallback, "\(music.ranked)")
+        // A modifier the catalog knows keeps the head: "Reise" of "Reiseimpfung".
+        #expect(german.pipeline.analyze("Reiseschule").terms.map(\.kind) == [.compoundHead])
+    }
+
     /// A greeting or thanks before or after a question does not answer it; alone, it does.
     @Test func greetingsAndThanksAroundAQuestionAreSetAside() throws {
         let social = """

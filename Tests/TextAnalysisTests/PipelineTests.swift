@@ -20,13 +20,19 @@ import TextAnalysis
         // Nothing to split, or unknown parts.
         #expect(words.compoundParts(of: "abfuhr") == nil)
         #expect(words.compoundParts(of: "donaudampfschiff") == nil)
-        // Only the head known: a weaker match of its own.
-        #expect(vocabulary("Tonne leeren").compoundHead(of: "biotonne") == german.stem("tonne"))
+        // Only the head known: a weaker match of its own, and whether the rest (the modifier)
+        // begins or ends a known word or is a verb's particle.
+        let tonne = german.stem("tonne")
+        #expect(vocabulary("Tonne leeren").compoundHead(of: "biotonne") == .init(stem: tonne, modifierKnown: false))
+        #expect(vocabulary("Tonne leeren", "Biomüll").compoundHead(of: "biotonne") == .init(stem: tonne, modifierKnown: true))
+        #expect(vocabulary("Kalender", "Müllabfuhr").compoundHead(of: "abfuhrkalender")?.modifierKnown == true)
+        #expect(vocabulary("Tonne leeren", "Hundesteuer").compoundHead(of: "hundetonne")?.modifierKnown == true)
+        #expect(vocabulary("bauen").compoundHead(of: "draufbauen") == .init(stem: german.stem("bauen"), modifierKnown: true))
         #expect(vocabulary("Tonne leeren").compoundHead(of: "tonnenweise") == nil)
         // A head read off an unknown word is a known word, not a derived form of one:
         // "scheinigung" of "Schulbescheinigung" is not "Schein" (the fishing licence answered).
         #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "schulbescheinigung") == nil)
-        #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "segelschein") == german.stem("schein"))
+        #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "segelschein")?.stem == german.stem("schein"))
     }
 
     @Test func typosMapToTheNearestKnownWord() {

@@ -115,7 +115,7 @@ struct IntentsCommand: ParsableCommand {
                         case .known: term.stem
                         case .compoundPart: "\(term.stem) (Teil von \(term.source))"
                         case .corrected: "\(term.stem) (korrigiert aus \(term.source))"
-                        case .compoundHead: "\(term.stem) (Wortende von \(term.source))"
+                        case .compoundHead, .unfamiliarHead: "\(term.stem) (Wortende von \(term.source))"
                         case .derived: "\(term.stem) (abgeleitet von \(term.source))"
                         case .unknown: "\(term.stem) (unbekannt)"
                         case .stopword: "\(term.stem) (Füllwort)"
