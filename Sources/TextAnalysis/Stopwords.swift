@@ -53,6 +53,10 @@ public enum Stopwords {
         // abladen" counted "ganz" against the recycling centre, and "halt" met "Halter".
         "isn", "nen", "ne", "nem", "ner", "ham", "nu", "halt", "eben", "ganz", "ganze", "ganzen", "ganzer",
         "ganzes", "bisschen", "bissl", "wan",
+        // "nichts" and its spoken forms, and "richtig" ("Der Papa von meinem Kind zahlt nix";
+        // "… kann nicht mehr richtig laufen" counted "richtig" of "mit einem richtigen
+        // Menschen reden" against the disability card).
+        "nichts", "nix", "nich", "richtig", "richtige", "richtigen", "richtiger", "richtiges",
     ]
 
     static let english: Set<String> = [
