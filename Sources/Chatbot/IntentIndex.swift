@@ -361,8 +361,10 @@ public final class IntentIndex: Sendable {
 
     /// Each unfamiliar compound head (`AnalyzedTerm.Kind.unfamiliarHead`) read as the head when
     /// the examples of one class alone (intent or out-of-scope block) use it, else as unknown:
-    /// "Musikschule" was answered with school transport, "Fahrplanauskunft" with data
-    /// protection, while "Masernimpfung" is rightly a vaccination.
+    /// "Musikschule" was answered with school transport, "Baumfällgenehmigung" with the
+    /// building permit, while "Masernimpfung" is rightly a vaccination. (A head one class
+    /// alone uses still stands for an unrelated compound: "Fahrplanauskunft" gets data
+    /// protection's "Auskunft".)
     static func resolvingHeads(_ analyzed: AnalyzedText, index: LanguageIndex) -> AnalyzedText {
         guard analyzed.terms.contains(where: { $0.kind == .unfamiliarHead }) else { return analyzed }
         let model = index.model

@@ -253,7 +253,8 @@ public struct AnalyzedTerm: Sendable, Equatable {
 
     /// An unfamiliar head read as the compound's head (`specific`: the head speaks for one
     /// topic alone, "Masernimpfung" is an "Impfung") or as the unknown word it is ("Musikschule",
-    /// "Fahrplanauskunft": "Schule" and "Auskunft" speak for several); other terms as they are.
+    /// "Baumfällgenehmigung": "Schule" and "Genehmigung" speak for several); other terms as
+    /// they are.
     public func resolvingHead(specific: Bool, analyzer: Analyzer) -> AnalyzedTerm {
         guard kind == .unfamiliarHead else { return self }
         return specific ? AnalyzedTerm(stem: stem, source: source, kind: .compoundHead)
