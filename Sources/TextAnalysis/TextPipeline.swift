@@ -140,13 +140,20 @@ public struct TextPipeline: Sendable {
     /// When it is one, only if the two differ in the ending ("einbürgern" is read as the
     /// corpus's "einbürgerung", "built" as "build") or `token` is `corrected` with a prefix
     /// ("umgetauscht" as "getauscht"), not in the word itself ("passiert" is no "passwort",
-    /// "gestorben" no "gestohlen", "koche" no "Küche", "hiring" no "fire").
+    /// "gestorben" no "gestohlen", "koche" no "Küche", "hiring" no "fire"). The prefix is one
+    /// of a verb's: "wandern" is no "ändern" with a "w" (it answered "Wo kann man hier gut
+    /// wandern?" with the change of a car's keeper).
     private func isTypo(_ token: String, of corrected: String) -> Bool {
         guard let lexicon, lexicon.contains(token) else { return true }
         let shared = zip(token.utf8, corrected.utf8).prefix { $0 == $1 }.count
         if shared >= max(4, min(token.utf8.count, corrected.utf8.count) - 3) { return true }
-        return corrected.utf8.count >= 6 && token.hasSuffix(corrected)
+        guard corrected.utf8.count >= 6, token.hasSuffix(corrected) else { return false }
+        return Self.verbPrefixes.contains(String(token.dropLast(corrected.count)))
     }
+
+    /// The prefixes by which a word of the language may differ from the corpus's and still be
+    /// read as it (typo tolerance reaches two letters).
+    static let verbPrefixes: Set<String> = ["ab", "an", "be", "er", "ge", "um", "zu", "re", "un", "de"]
 
     /// German verbs and their nouns in "-ung" mean the same thing to a question, but the
     /// stemmer keeps a short word's "-ung" (a long one's it drops: "Anmeldung" and "anmelden"

@@ -182,8 +182,8 @@ import TextAnalysis
     /// unless only its ending or a prefix differs.
     @Test func wordsOfTheLanguageAreNotCorrected() {
         let german = Analyzer(language: .german)
-        let corpus = ["Passwort vergessen", "Küche renovieren", "Einbürgerung beantragen", "Führerschein getauscht"]
-        let lexicon = Lexicon(words: ["passiert", "koche", "einbürgern", "umgetauscht", "Führerschein"], analyzer: german)
+        let corpus = ["Passwort vergessen", "Küche renovieren", "Einbürgerung beantragen", "Führerschein getauscht", "Adresse ändern"]
+        let lexicon = Lexicon(words: ["passiert", "koche", "einbürgern", "umgetauscht", "Führerschein", "wandern"], analyzer: german)
         let plain = TextPipeline(analyzer: german, corpus: corpus)
         let withLexicon = TextPipeline(analyzer: german, corpus: corpus, lexicon: lexicon)
         // Without the lexicon, "passiert" became "passwort" and "koche" "küche".
@@ -194,6 +194,9 @@ import TextAnalysis
         // An ending or a verb prefix apart: still read as the corpus's word.
         #expect(withLexicon.analyze("einbürgern").terms.map(\.kind) == [.corrected])
         #expect(withLexicon.analyze("umgetauscht").terms.map(\.stem) == [german.stem("getauscht")])
+        // Another letter in front is no verb prefix: "wandern" is no "ändern".
+        #expect(plain.analyze("wandern").terms.map(\.kind) == [.corrected])
+        #expect(withLexicon.analyze("wandern").terms.map(\.kind) == [.unknown])
         // A typo, which no word list has, is corrected as before.
         #expect(withLexicon.analyze("Passwrot").terms.map(\.stem) == [german.stem("passwort")])
         #expect(withLexicon.analyze("Fürerschein").terms.map(\.kind) == [.corrected])
