@@ -337,7 +337,8 @@ public final class IntentIndex: Sendable {
     /// words at its start and end. If something understood is left, that reading counts when
     /// it is a question the bot is not there for, when the first reading was a social intent,
     /// or when it is the more certain one. A message that is nothing but greeting and thanks
-    /// ("Hallo, danke für die Hilfe") stays as it was.
+    /// ("Hallo, danke für die Hilfe") stays as it was, and so does one whose other words are
+    /// all unknown, if it begins or ends with the greeting or thanks.
     func answering(_ question: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
         let analyzed = Self.resolvingHeads(question, index: index)
         let first = match(analyzed, index: index, language: language)
@@ -350,7 +351,16 @@ public final class IntentIndex: Sendable {
         let start = terms.firstIndex { !aside($0) } ?? terms.endIndex
         let end = terms.lastIndex { !aside($0) }.map { $0 + 1 } ?? start
         let rest = AnalyzedText(terms: Array(terms[start..<end]))
-        guard rest.contentWords > 0, rest.coverage > 0 else { return first }
+        guard rest.contentWords > 0 else { return first }
+        // Nothing of the rest understood: a greeting with words the bot does not know ("Hallo
+        // Leute", "Na hallo") when the message begins (after interjections) or ends with the
+        // social word; otherwise a question that merely has one inside ("Wo kann man hier gut
+        // wandern?" got the greeting).
+        if rest.coverage == 0 {
+            let opening = terms.first { !Stopwords.interjections.contains($0.source) }
+            let framed = [opening, terms.last].contains { $0.map { index.socialStems.contains($0.stem) } == true }
+            return framed ? first : match(rest, index: index, language: language)
+        }
         var question = match(rest, index: index, language: language)
         question.setAside = (terms[..<start] + terms[end...]).filter(\.isContentWord).map(\.source)
         if question.outside != nil { return question }

@@ -57,6 +57,17 @@ public enum Stopwords {
         // "… kann nicht mehr richtig laufen" counted "richtig" of "mit einem richtigen
         // Menschen reden" against the disability card).
         "nichts", "nix", "nich", "richtig", "richtige", "richtigen", "richtiger", "richtiges",
+        // German interjections ("Na hallo, grüß dich"; "oh", "ok" and the like are English
+        // too, and as German function words made "Oh hi there" German), and "erstmal" ("Hallo
+        // erstmal" met "erstmalig" and was answered with the first driving licence).
+        "na", "naja", "ach", "tja", "ja", "jo", "nee", "nein", "erstmal",
+    ]
+
+    /// Words that may stand before a greeting without making the message a question ("Na
+    /// hallo", "Oh hi"), folded; both languages.
+    public static let interjections: Set<String> = [
+        "na", "naja", "ach", "oh", "aha", "hm", "hmm", "tja", "ok", "okay", "ja", "jo", "nee", "nein", "well", "yes",
+        "no", "so", "also",
     ]
 
     static let english: Set<String> = [

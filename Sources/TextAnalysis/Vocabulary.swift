@@ -343,6 +343,8 @@ public final class Vocabulary: Sendable {
         }
         if isLast {
             let stem = analyzer.stem(part)
+            // Not a function word's stem either: "seits" of "allerseits" is no "seit".
+            if Stopwords.contains(stem, language: analyzer.language) { return nil }
             if stems.contains(stem) { return stem }
             guard derived else { return nil }
             // A derived form of a known stem: "reservierung" after "reservieren" (stem "reservi").

@@ -137,6 +137,11 @@ import TextAnalysis
             ("Hallo, wie wird das Wetter morgen?", nil),  // a question the bot is not there for
             ("Auto anmelden, vielen Dank!", "kfz-neuzulassung"),
             ("Hallo! Wann kommt die Müllabfuhr? Danke", "abfall-kalender"),
+            // The rest unknown: a greeting when it opens (after an interjection) or closes the
+            // message, not when a question merely has its word inside.
+            ("Hallo Leute", "begruessung"),
+            ("Na hallo", "begruessung"),
+            ("Wo kann man hier gut wandern?", nil),
         ]
         for (question, intent) in cases {
             let match = index.match(question)

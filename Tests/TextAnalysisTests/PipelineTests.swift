@@ -32,6 +32,8 @@ import TextAnalysis
         // A head read off an unknown word is a known word, not a derived form of one:
         // "scheinigung" of "Schulbescheinigung" is not "Schein" (the fishing licence answered).
         #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "schulbescheinigung") == nil)
+        // Nor a function word's stem: "seits" of "allerseits" is no "seit".
+        #expect(vocabulary("Seit wann ist offen?").compoundHead(of: "allerseits") == nil)
         #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "segelschein")?.stem == german.stem("schein"))
     }
 
