@@ -56,10 +56,10 @@ final class DaemonProcess: Sendable {
         let err = Locked(Data())
         let readingErrors = DispatchGroup()
         DispatchQueue.global().async(group: readingErrors) {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            err.withLock { $0 = data }
+            let data = try? errors.fileHandleForReading.readToEndOfFile()
+            err.withLock { $0 = data ?? Data() }
         }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let out = try output.fileHandleForReading.readToEndOfFile()
         readingErrors.wait()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err.withLock { $0 }, as: UTF8.self))
@@ -77,7 +77,7 @@ final class DaemonProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = try pipe.fileHandleForReading.readToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(description: "kreishausd \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
@@ -154,6 +154,27 @@ final class DaemonProcess: Sendable {
 }
 
 /// A value behind a lock, shareable between tasks.
+extension FileHandle {
+    /// Everything up to the end of the file, read again when a signal interrupts the read.
+    /// Foundation's `readDataToEndOfFile()` traps on EINTR ("Interrupted system call": the
+    /// SIGCHLD of another test's child process landing on the reading thread took a whole run
+    /// down), and its `readToEnd()` throws away what it had read.
+    func readToEndOfFile() throws -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = Glibc.read(fileDescriptor, &buffer, buffer.count)
+            if count > 0 {
+                data.append(contentsOf: buffer[..<count])
+            } else if count == 0 {
+                return data
+            } else if errno != EINTR {
+                throw DaemonProcess.Failure(description: "reading a child's output: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
 final class Locked<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>
 
