@@ -153,7 +153,6 @@ final class DaemonProcess: Sendable {
     }
 }
 
-/// A value behind a lock, shareable between tasks.
 extension FileHandle {
     /// Everything up to the end of the file, read again when a signal interrupts the read.
     /// Foundation's `readDataToEndOfFile()` traps on EINTR ("Interrupted system call": the
@@ -175,6 +174,7 @@ extension FileHandle {
     }
 }
 
+/// A value behind a lock, shareable between tasks.
 final class Locked<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>
 
