@@ -11,7 +11,7 @@ public enum Stopwords {
         }
     }
 
-    static let german: Set<String> = [
+    static let german: Set<String> = Set<String>([
         "aber", "alle", "allem", "allen", "aller", "alles", "als", "also", "am", "an", "ander", "andere", "anderen", "auch", "auf",
         "aus", "bei", "beim", "bin", "bis", "bist", "bitte", "da", "dabei", "dafur", "damit", "dann", "dar", "daran", "darf",
         "darum", "das", "dass", "dazu", "dein", "deine", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese",
@@ -57,18 +57,20 @@ public enum Stopwords {
         // "… kann nicht mehr richtig laufen" counted "richtig" of "mit einem richtigen
         // Menschen reden" against the disability card).
         "nichts", "nix", "nich", "richtig", "richtige", "richtigen", "richtiger", "richtiges",
-        // German interjections ("Na hallo, grüß dich"; "oh", "ok" and the like are English
-        // too, and as German function words made "Oh hi there" German), and "erstmal" ("Hallo
-        // erstmal" met "erstmalig" and was answered with the first driving licence).
-        "na", "naja", "ach", "tja", "ja", "jo", "nee", "nein", "erstmal",
-    ]
+        // "erstmal": "Hallo erstmal" met "erstmalig" and was answered with the first driving
+        // licence.
+        "erstmal",
+    ]).union(germanInterjections)
+
+    /// German interjections, function words too ("Na hallo, grüß dich"). Not "oh", "ok" and
+    /// the like: English too, as German function words they made "Oh hi there" German.
+    static let germanInterjections: Set<String> = ["na", "naja", "ach", "tja", "ja", "jo", "nee", "nein"]
 
     /// Words that may stand before a greeting without making the message a question ("Na
     /// hallo", "Oh hi"), folded; both languages.
-    public static let interjections: Set<String> = [
-        "na", "naja", "ach", "oh", "aha", "hm", "hmm", "tja", "ok", "okay", "ja", "jo", "nee", "nein", "well", "yes",
-        "no", "so", "also",
-    ]
+    public static let interjections: Set<String> = germanInterjections.union([
+        "oh", "aha", "hm", "hmm", "ok", "okay", "well", "yes", "no", "so", "also",
+    ])
 
     static let english: Set<String> = [
         "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but", "by", "can",

@@ -231,11 +231,12 @@ public final class Vocabulary: Sendable {
 
     // MARK: Compound splitting
 
-    /// Separable verb particles of three letters or more that are no stopwords, folded.
-    static let particles: Set<String> = [
-        "drauf", "dran", "drin", "drum", "rein", "raus", "rauf", "runter", "ruber", "weg", "zuruck", "los", "fest",
+    /// Separable verb particles, folded: the pipeline's, and the spoken and adverbial ones
+    /// that make no verb of their own there ("draufbauen", "rausbringen").
+    static let particles: Set<String> = TextPipeline.separableParticles.union([
+        "drauf", "dran", "drin", "drum", "rein", "raus", "rauf", "runter", "ruber", "los", "fest",
         "her", "heim", "hoch", "fort", "weiter", "vorbei", "zusammen", "entgegen",
-    ]
+    ])
 
     /// The stems of the known parts that make up `token`, or nil when it does not split into
     /// at least two known parts. German linking letters ("Ordnung-s-amt") are allowed
