@@ -112,18 +112,39 @@ public struct TextPipeline: Sendable {
     /// first words gives a verb the corpus knows, that verb is added and the particle dropped.
     private func joiningSeparableVerb(_ tokens: [String]) -> [String] {
         guard tokens.count >= 3, let particle = tokens.last, Self.separableParticles.contains(particle) else { return tokens }
-        for position in tokens.indices.dropLast().prefix(3) where !Stopwords.contains(tokens[position], language: .german) {
-            let joined = particle + tokens[position]
-            if vocabulary.contains(token: joined) || vocabulary.contains(stem: analyzer.stem(joined)) {
-                // The verb stays too: "Wie melde ich mein Auto an, was brauche ich?" ends
-                // elsewhere, and its "melde" should still meet the example's.
+        for position in tokens.indices.dropLast() where !Stopwords.contains(tokens[position], language: .german) {
+            let verb = tokens[position]
+            if let joined = knownSeparableVerb(particle + verb) {
+                // The verb stays too, when the corpus knows it: "Wie melde ich mein Auto an,
+                // was brauche ich?" ends elsewhere, and its "melde" should still meet the
+                // example's. A form it does not know ("holt") is no more than the joined verb.
                 var joinedTokens = tokens
                 joinedTokens.removeLast()
-                joinedTokens.insert(joined, at: position + 1)
+                if vocabulary.contains(token: verb) || vocabulary.contains(stem: analyzer.stem(verb)) {
+                    joinedTokens.insert(joined, at: position + 1)
+                } else {
+                    joinedTokens[position] = joined
+                }
                 return joinedTokens
             }
         }
         return tokens
+    }
+
+    /// Finite verb endings the stemmer keeps ("meldet", "holt", "meldest"), longest first.
+    private static let finiteEndings = ["est", "et", "st", "t"]
+
+    /// The particle joined to the verb as the corpus knows it: as it stands ("abmelde"), or,
+    /// for a finite form the stemmer leaves whole, as the infinitive ("Wie meldet man ein Auto
+    /// ab?" is "abmelden", "Wer holt den Kühlschrank ab?" is "abholen"); nil when the corpus
+    /// knows neither.
+    private func knownSeparableVerb(_ joined: String) -> String? {
+        if vocabulary.contains(token: joined) || vocabulary.contains(stem: analyzer.stem(joined)) { return joined }
+        for ending in Self.finiteEndings where joined.hasSuffix(ending) && joined.count >= ending.count + 5 {
+            let infinitive = String(joined.dropLast(ending.count)) + "en"
+            if vocabulary.contains(token: infinitive) { return infinitive }
+        }
+        return nil
     }
 
     /// "anzumelden" is "anmelden" with the infinitive's "zu" inside: the verb, when the

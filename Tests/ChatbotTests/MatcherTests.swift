@@ -260,6 +260,13 @@ import TextAnalysis
         #expect(clause.analyzed?.terms.map(\.stem).contains("anmeld") == true)
         // "anzumelden" is "anmelden".
         #expect(index.match("Was brauche ich, um mein Auto anzumelden?").analyzed?.terms.map(\.stem).contains("anmeld") == true)
+        // A finite form the stemmer leaves whole is joined as the infinitive, and stands for
+        // the verb: "meldet ... an" is "anmelden", with no unknown or corrected "meldet" left.
+        let finite = index.match("Wie meldet ihr ein Auto an?")
+        #expect(finite.analyzed?.terms.map(\.stem) == ["wie", "anmeld", "ihr", "ein", "auto"])
+        #expect(finite.best?.intent == "kfz-neuzulassung")
+        // The verb need not be among the clause's first words when no comma marks the clause.
+        #expect(index.match("Gebrauchtwagen gekauft wie melde ich den an").analyzed?.terms.map(\.stem).contains("anmeld") == true)
     }
 
     @Test func aTopicWithAnIntentWordIsANewQuestion() {
