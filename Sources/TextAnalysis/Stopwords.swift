@@ -60,6 +60,10 @@ public enum Stopwords {
         // "erstmal": "Hallo erstmal" met "erstmalig" and was answered with the first driving
         // licence.
         "erstmal",
+        // Adverbs of time and mood around a story: "Ich bin 18 und will endlich den
+        // Führerschein machen" and "muss man für die Zulassungsstelle vorher einen Termin
+        // machen" fell back with the adverb unknown.
+        "endlich", "vorher", "nachher", "danach", "zuerst", "inzwischen", "mittlerweile", "leider", "trotzdem",
     ]).union(germanInterjections)
 
     /// German interjections, function words too ("Na hallo, grüß dich"). Not "oh", "ok" and

@@ -157,6 +157,32 @@ public struct TextPipeline: Sendable {
         return nil
     }
 
+    /// A participle the stemmer leaves whole, read as the infinitive when the corpus knows
+    /// that: "gemacht", "abgemeldet", "gefahren" and, through the stem, "abgemeldetes".
+    /// Citizens tell what happened ("Ich habe den Jagdschein woanders gemacht"), where the
+    /// examples ask what to do. Not finite forms: "heißt" read as the corpus's "heißen" (of
+    /// "im heißen Auto") answered "Wie heißt du?" with animal welfare, and the question
+    /// sets lost more than they won. (A separable verb's finite form is joined with its
+    /// particle, `knownSeparableVerb`: the particle makes it a verb.)
+    private func infinitive(ofVerbForm token: String, stem: String) -> String? {
+        var candidates: [String] = []
+        for form in token == stem ? [token] : [token, stem] {
+            for particle in Self.participleLeads where form.hasPrefix(particle) {
+                let rest = form.dropFirst(particle.count)
+                let separable = particle.dropLast(2)
+                guard rest.count >= 4 else { continue }
+                if rest.hasSuffix("en") { candidates.append(String(separable) + rest) }
+                for ending in ["et", "t"] where rest.hasSuffix(ending) && rest.count >= ending.count + 3 {
+                    candidates.append(separable + rest.dropLast(ending.count) + "en")
+                }
+            }
+        }
+        return candidates.first { vocabulary.contains(token: $0) || vocabulary.contains(stem: analyzer.stem($0)) }
+    }
+
+    /// What a participle starts with: "ge", after a separable particle or not ("abge…").
+    private static let participleLeads = ["ge"] + separableParticles.sorted().map { $0 + "ge" }
+
     /// Whether `token` may be read as `corrected`: always when it is no word of the language.
     /// When it is one, only if the two differ in the ending ("einbürgern" is read as the
     /// corpus's "einbürgerung", "built" as "build") or `token` is `corrected` with a prefix
@@ -211,6 +237,9 @@ public struct TextPipeline: Sendable {
         }
         if let parts = vocabulary.compoundParts(of: token) {
             return parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
+        }
+        if analyzer.language == .german, let verb = infinitive(ofVerbForm: token, stem: stem) {
+            return [AnalyzedTerm(stem: analyzer.stem(verb), source: token, kind: .known)]
         }
         if analyzer.language == .german, let counterpart = verbOrNoun(of: stem) {
             return [AnalyzedTerm(stem: counterpart, source: token, kind: .derived)]

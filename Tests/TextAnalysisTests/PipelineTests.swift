@@ -164,6 +164,23 @@ import TextAnalysis
         #expect(english.analyze("vaccinate").terms.map(\.kind) != [.derived])
     }
 
+    /// A participle the corpus does not have is read as the infinitive it does have:
+    /// citizens tell what happened, the examples ask what to do.
+    @Test func participlesMeetTheirInfinitives() {
+        let german = Analyzer(language: .german)
+        let pipeline = TextPipeline(analyzer: german, corpus: ["Jagdschein machen", "Auto abmelden", "Bus fahren", "Heißes Auto"])
+        for (participle, infinitive) in [("gemacht", "machen"), ("abgemeldet", "abmelden"), ("abgemeldetes", "abmelden"),
+                                         ("gefahren", "fahren")] {
+            let terms = pipeline.analyze(participle).terms
+            #expect(terms.map(\.stem) == [german.stem(infinitive)], "\(participle)")
+            #expect(terms.map(\.kind) == [.known], "\(participle)")
+        }
+        // Only a participle: "heißt" is no form of the corpus's "heißes" (a finite form is too
+        // often another word's), and "gesagt" stays unknown without "sagen" in the corpus.
+        #expect(pipeline.analyze("heißt").terms.map(\.kind) == [.unknown])
+        #expect(pipeline.analyze("gesagt").terms.map(\.kind) == [.unknown])
+    }
+
     /// Units after a number are part of the quantity, not unknown words of the question.
     @Test func unitsAfterANumberAreNotContentWords() {
         let speeding = pipeline.analyze("27 km/h zu schnell, Führerschein verloren")
