@@ -342,6 +342,12 @@ public final class Vocabulary: Sendable {
             let stripped = String(part.dropLast())
             if frequencies[stripped] != nil || stems.contains(stripped) { return analyzer.stem(stripped) }
         }
+        // A modifier with its linking "n" or "e" ("Renten" of "Rentenantrag", "Hunde" of
+        // "Hundeschule"), known by its stem; long enough not to be any word's stem by chance.
+        if !isLast, part.count >= 5, part.hasSuffix("n") || part.hasSuffix("e") {
+            let stem = analyzer.stem(part)
+            if stem.count >= 4, stems.contains(stem), !Stopwords.contains(stem, language: analyzer.language) { return stem }
+        }
         if isLast {
             let stem = analyzer.stem(part)
             // Not a function word's stem either: "seits" of "allerseits" is no "seit".

@@ -17,6 +17,10 @@ import TextAnalysis
         // A linking "s" between parts: Ordnung-s-amt needs "amt" to be known.
         #expect(words.compoundParts(of: "ordnungsamt") == nil)
         #expect(vocabulary("Ordnung", "Amt").compoundParts(of: "ordnungsamt") == ["ordnung", "amt"])
+        // A linking "n" or "e", the modifier known by its stem: Rente-n-antrag, Hund-e-schule.
+        #expect(vocabulary("Rente", "Antrag").compoundParts(of: "rentenantrag") == [german.stem("rente"), german.stem("antrag")])
+        #expect(vocabulary("Hund", "Schule").compoundParts(of: "hundeschule") == [german.stem("hund"), german.stem("schule")])
+        #expect(vocabulary("Antrag").compoundParts(of: "rentenantrag") == nil)
         // Nothing to split, or unknown parts.
         #expect(words.compoundParts(of: "abfuhr") == nil)
         #expect(words.compoundParts(of: "donaudampfschiff") == nil)
