@@ -193,10 +193,20 @@ public struct TextPipeline: Sendable {
     private func isTypo(_ token: String, of corrected: String) -> Bool {
         guard let lexicon, lexicon.contains(token) else { return true }
         let shared = zip(token.utf8, corrected.utf8).prefix { $0 == $1 }.count
-        if shared >= max(4, min(token.utf8.count, corrected.utf8.count) - 3) { return true }
+        if shared >= max(4, min(token.utf8.count, corrected.utf8.count) - 3) {
+            // In German, what differs must be endings: "geholt" is no "gehört".
+            guard analyzer.language == .german else { return true }
+            return Self.germanEndings.contains(String(decoding: token.utf8.dropFirst(shared), as: UTF8.self))
+                && Self.germanEndings.contains(String(decoding: corrected.utf8.dropFirst(shared), as: UTF8.self))
+        }
         guard corrected.utf8.count >= 6, token.hasSuffix(corrected) else { return false }
         return Self.verbPrefixes.contains(String(token.dropLast(corrected.count)))
     }
+
+    /// Inflection and derivation endings, by which a German word of the language may differ
+    /// from the corpus's and still be read as it ("einbürgern" as "Einbürgerung").
+    static let germanEndings: Set<String> = ["", "e", "em", "en", "end", "er", "ern", "es", "et", "n", "ns", "s", "st",
+                                             "t", "te", "ten", "ung", "ungen", "in", "innen", "nen"]
 
     /// The prefixes by which a word of the language may differ from the corpus's and still be
     /// read as it (typo tolerance reaches two letters).

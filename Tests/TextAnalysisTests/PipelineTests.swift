@@ -205,8 +205,10 @@ import TextAnalysis
     /// unless only its ending or a prefix differs.
     @Test func wordsOfTheLanguageAreNotCorrected() {
         let german = Analyzer(language: .german)
-        let corpus = ["Passwort vergessen", "Küche renovieren", "Einbürgerung beantragen", "Führerschein getauscht", "Adresse ändern"]
-        let lexicon = Lexicon(words: ["passiert", "koche", "einbürgern", "umgetauscht", "Führerschein", "wandern"], analyzer: german)
+        let corpus = ["Passwort vergessen", "Küche renovieren", "Einbürgerung beantragen", "Führerschein getauscht", "Adresse ändern",
+                      "Nichts gehört"]
+        let lexicon = Lexicon(words: ["passiert", "koche", "einbürgern", "umgetauscht", "Führerschein", "wandern", "geholt"],
+                              analyzer: german)
         let plain = TextPipeline(analyzer: german, corpus: corpus)
         let withLexicon = TextPipeline(analyzer: german, corpus: corpus, lexicon: lexicon)
         // Without the lexicon, "passiert" became "passwort" and "koche" "küche".
@@ -217,6 +219,9 @@ import TextAnalysis
         // An ending or a verb prefix apart: still read as the corpus's word.
         #expect(withLexicon.analyze("einbürgern").terms.map(\.kind) == [.corrected])
         #expect(withLexicon.analyze("umgetauscht").terms.map(\.stem) == [german.stem("getauscht")])
+        // What differs must be endings: "geholt" is no "gehört".
+        #expect(plain.analyze("geholt").terms.map(\.kind) == [.corrected])
+        #expect(withLexicon.analyze("geholt").terms.map(\.kind) == [.unknown])
         // Another letter in front is no verb prefix: "wandern" is no "ändern".
         #expect(plain.analyze("wandern").terms.map(\.kind) == [.corrected])
         #expect(withLexicon.analyze("wandern").terms.map(\.kind) == [.unknown])
