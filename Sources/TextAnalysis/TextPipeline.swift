@@ -108,8 +108,10 @@ public struct TextPipeline: Sendable {
     static let separableParticles: Set<String> = ["ab", "an", "auf", "aus", "ein", "mit", "nach", "um", "vor", "weg", "zu", "zuruck"]
 
     /// "Wie melde ich mein Auto ab?" means "abmelden" and must not meet "Wie melde ich mein
-    /// Auto an?". When the text ends in a separable particle and joining it to one of the
-    /// first words gives a verb the corpus knows, that verb is added and the particle dropped.
+    /// Auto an?". When the clause ends in a separable particle and joining it to one of the
+    /// clause's words (the first that gives one) gives a verb the corpus knows, that verb is
+    /// added and the particle dropped. Any word, not only the first few: without a comma
+    /// the clause starts earlier ("Gebrauchtwagen gekauft wie melde ich den an").
     private func joiningSeparableVerb(_ tokens: [String]) -> [String] {
         guard tokens.count >= 3, let particle = tokens.last, Self.separableParticles.contains(particle) else { return tokens }
         for position in tokens.indices.dropLast() where !Stopwords.contains(tokens[position], language: .german) {
