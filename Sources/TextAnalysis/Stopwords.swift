@@ -64,6 +64,9 @@ public enum Stopwords {
         // Führerschein machen" and "muss man für die Zulassungsstelle vorher einen Termin
         // machen" fell back with the adverb unknown.
         "endlich", "vorher", "nachher", "danach", "zuerst", "inzwischen", "mittlerweile", "leider", "trotzdem",
+        // "weiter" of the thanks "Das hilft mir weiter" made "weit" a greeting's word, so that
+        // "Wie weit ist mein Antrag?" began with one.
+        "weiter",
     ]).union(germanInterjections)
 
     /// German interjections, function words too ("Na hallo, grüß dich"). Not "oh", "ok" and
