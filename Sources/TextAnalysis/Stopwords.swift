@@ -67,6 +67,18 @@ public enum Stopwords {
         // "weiter" of the thanks "Das hilft mir weiter" made "weit" a greeting's word, so that
         // "Wie weit ist mein Antrag?" began with one.
         "weiter",
+        // The furniture of a story, which names no topic: quantities, degrees, and who it
+        // happened to. "jede Menge alte Batterien" and "Seit mein Mann gestorben ist, reicht
+        // die Rente kaum für die Miete" fell back with these words counted as not understood
+        // (no example uses them).
+        "jede", "jeder", "jedes", "jeden", "jedem", "menge", "kaum", "gar", "bald", "uberhaupt", "woanders", "komplett",
+        "ziemlich", "wirklich", "mann", "mannes", "frau", "ehemann", "ehefrau",
+        // An age: "meine 15-jährige Tochter".
+        "jahrig", "jahrige", "jahrigen", "jahriger", "jahriges",
+        // Who is responsible is what every question to an office asks: "Wir wollen ein
+        // Pflegekind aufnehmen, wer ist dafür zuständig?" counted the word against the youth
+        // office, as one out-of-scope example ("Nachlassgericht zuständig") has it.
+        "zustandig", "zustandige", "zustandigen", "zustandiger", "zustandiges",
     ]).union(germanInterjections)
 
     /// German interjections, function words too ("Na hallo, grüß dich"). Not "oh", "ok" and

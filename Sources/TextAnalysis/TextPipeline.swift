@@ -139,12 +139,14 @@ public struct TextPipeline: Sendable {
     /// The particle joined to the verb as the corpus knows it: as it stands ("abmelde"), or,
     /// for a finite form the stemmer leaves whole, as the infinitive ("Wie meldet man ein Auto
     /// ab?" is "abmelden", "Wer holt den Kühlschrank ab?" is "abholen"); nil when the corpus
-    /// knows neither.
+    /// knows neither form.
     private func knownSeparableVerb(_ joined: String) -> String? {
         if vocabulary.contains(token: joined) || vocabulary.contains(stem: analyzer.stem(joined)) { return joined }
         for ending in Self.finiteEndings where joined.hasSuffix(ending) && joined.count >= ending.count + 5 {
             let infinitive = String(joined.dropLast(ending.count)) + "en"
-            if vocabulary.contains(token: infinitive) { return infinitive }
+            // Known as written, or by its stem through another form: "Bildet der Landkreis
+            // auch Informatiker aus?" is "ausbilden", whose stem is "Ausbildung"'s.
+            if vocabulary.contains(token: infinitive) || vocabulary.contains(stem: analyzer.stem(infinitive)) { return infinitive }
         }
         return nil
     }

@@ -280,22 +280,37 @@ public final class Vocabulary: Sendable {
 
     /// The known head of a compound whose other parts are unknown: a German compound's last
     /// part carries its meaning ("Biotonne" is a "Tonne"). At least four letters and half the
-    /// word; nil when there is none. `modifierKnown` says whether the rest (the modifier)
-    /// begins or ends a known word: "bio" of "Biotonne" begins "Biotonne", "abfuhr" of
-    /// "Abfuhrkalender" ends "Müllabfuhr". One the corpus has nothing of may make another
-    /// thing of the head: "Musikschule" is no school the catalog knows of.
+    /// word, or five letters after a modifier the corpus attests ("Gesundheits" of
+    /// "Gesundheitsbelehrung", which begins "Gesundheitsamt"); nil when there is none.
+    /// `modifierKnown` says whether the rest (the modifier) begins or ends a known word: "bio"
+    /// of "Biotonne" begins "Biotonne", "abfuhr" of "Abfuhrkalender" ends "Müllabfuhr". One
+    /// the corpus has nothing of may make another thing of the head: "Musikschule" is no
+    /// school the catalog knows of.
     public func compoundHead(of token: String) -> CompoundHead? {
         let letters = Array(token.unicodeScalars)
         let count = letters.count
         guard count >= Self.minimumPartLength + 4, letters.allSatisfy({ $0.properties.isAlphabetic }) else { return nil }
-        for start in Self.minimumPartLength...(count - 4) where count - start >= (count + 1) / 2 {
+        for start in Self.minimumPartLength...(count - 4) {
+            let long = count - start >= (count + 1) / 2
+            guard long || count - start >= 5 else { break }
+            let modifier = Array(String(String.UnicodeScalarView(letters[0..<start])).utf8)
+            // An inseparable verb prefix makes another verb, not a compound: "verdienen" is
+            // no kind of "dienen".
+            if Self.inseparablePrefixes.contains(modifier) { continue }
+            // A short head only after an attested modifier: checked first, as it is cheaper
+            // than reading the head.
+            let attested = long ? nil : isAttested(modifier: modifier)
+            if attested == false { continue }
             if let head = knownPart(String(String.UnicodeScalarView(letters[start..<count])), isLast: true, derived: false) {
-                let modifier = Array(String(String.UnicodeScalarView(letters[0..<start])).utf8)
-                return CompoundHead(stem: head, modifierKnown: isAttested(modifier: modifier))
+                return CompoundHead(stem: head, modifierKnown: attested ?? isAttested(modifier: modifier))
             }
         }
         return nil
     }
+
+    /// German verb prefixes that never stand alone (the two-letter "be" and "ge" are shorter
+    /// than any modifier), as UTF-8.
+    static let inseparablePrefixes: Set<[UInt8]> = Set(["ver", "ent", "emp", "zer", "miss", "mis"].map { Array($0.utf8) })
 
     public struct CompoundHead: Sendable, Equatable {
         public var stem: String

@@ -39,6 +39,11 @@ import TextAnalysis
         // Nor a function word's stem: "seits" of "allerseits" is no "seit".
         #expect(vocabulary("Seit wann ist offen?").compoundHead(of: "allerseits") == nil)
         #expect(vocabulary("Angelschein", "Schein").compoundHead(of: "segelschein")?.stem == german.stem("schein"))
+        // A head shorter than half the word, after a modifier a known word begins with
+        // ("Gesundheitsamt"); not after one the corpus has nothing of.
+        #expect(vocabulary("Belehrung", "Gesundheitsamt").compoundHead(of: "gesundheitsbelehrung")
+                == .init(stem: german.stem("belehrung"), modifierKnown: true))
+        #expect(vocabulary("Belehrung").compoundHead(of: "gesundheitsbelehrung") == nil)
     }
 
     @Test func typosMapToTheNearestKnownWord() {
@@ -141,6 +146,28 @@ import TextAnalysis
         #expect(pipeline.analyze("und oder").coverage == 0)
     }
 
+    /// Who a story happened to, how much and who is responsible name no topic: they do not
+    /// count as words the vocabulary failed to understand.
+    @Test func storyWordsAreFunctionWords() {
+        let pipeline = TextPipeline(analyzer: Analyzer(language: .german), corpus: ["Rente und Miete", "Batterien entsorgen"])
+        let widow = pipeline.analyze("Seit mein Mann gestorben ist, reicht die Rente kaum für die Miete")
+        #expect(widow.terms.first { $0.source == "mann" }?.kind == .stopword)
+        #expect(widow.terms.first { $0.source == "kaum" }?.kind == .stopword)
+        #expect(pipeline.analyze("Meine 15-jährige Tochter, wer ist zuständig?").terms
+            .filter { ["jahrige", "zustandig"].contains($0.source) }.allSatisfy { $0.kind == .stopword })
+        #expect(pipeline.analyze("jede Menge Batterien entsorgen").coverage == 1)
+    }
+
+    /// "ver-", "ent-", "zer-" make other verbs: "verdienen" is no compound of "dienen".
+    @Test func inseparablePrefixesMakeNoCompoundHead() {
+        let german = Analyzer(language: .german)
+        let words = Vocabulary(tokens: german.tokens("Online-Dienste dienen"), analyzer: german)
+        #expect(words.compoundHead(of: "verdienen") == nil)
+        #expect(words.compoundHead(of: "entdienen") == nil)
+        // A modifier that is a word of its own still makes one.
+        #expect(words.compoundHead(of: "burgerdienste")?.stem == german.stem("dienste"))
+    }
+
     @Test func bothSidesOfACompoundMeet() {
         let compound = Set(stems("Müllabfuhrtermine"))
         #expect(compound.isSuperset(of: Set(stems("Abfuhr Termine"))), "\(compound)")
@@ -183,6 +210,19 @@ import TextAnalysis
         // often another word's), and "gesagt" stays unknown without "sagen" in the corpus.
         #expect(pipeline.analyze("heißt").terms.map(\.kind) == [.unknown])
         #expect(pipeline.analyze("gesagt").terms.map(\.kind) == [.unknown])
+    }
+
+    /// A separable verb's finite form is joined with its particle and met through its
+    /// infinitive's stem, which the corpus may know from a noun only.
+    @Test func finiteSeparableVerbsMeetTheirNouns() {
+        let german = Analyzer(language: .german)
+        let pipeline = TextPipeline(analyzer: german, corpus: ["Ausbildung beim Landkreis", "Stellenangebote"])
+        let terms = pipeline.analyze("Bildet der Landkreis auch Informatiker aus?").terms
+        #expect(terms.first?.stem == german.stem("ausbildung"), "\(terms)")
+        #expect(terms.first?.kind == .known)
+        #expect(!terms.contains { $0.source == "aus" || $0.source == "bildet" })
+        // Without the particle there is nothing to join.
+        #expect(pipeline.analyze("Bildet der Landkreis Informatiker?").terms.first?.kind == .unknown)
     }
 
     /// Units after a number are part of the quantity, not unknown words of the question.
