@@ -105,6 +105,13 @@ public struct SynonymTable: Sendable, Equatable {
         Int(truncatingIfNeeded: stableHash(token) >> 32) & (filterWords * 64 - 1)
     }
 
+    /// The one-word variants with their canonical tokens ("gewehr" -> ["waffe"]).
+    public var wordVariants: [String: [String]] {
+        var variants: [String: [String]] = [:]
+        for (variant, canonical) in replacements where variant.count == 1 { variants[variant[0]] = canonical }
+        return variants
+    }
+
     /// Every canonical and variant token, so that typo tolerance knows them too.
     public var words: Set<String> {
         var words = Set<String>()

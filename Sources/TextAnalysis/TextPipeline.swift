@@ -15,6 +15,11 @@ public struct TextPipeline: Sendable {
     /// Words of the language that are no typos, whether or not the corpus uses them.
     public let lexicon: Lexicon?
     private let cache = TermCache()
+    /// The stems of one-word synonym variants and their canonical stems: a variant the
+    /// analysis reads off a word (a compound's part or head, a correction) stands for its
+    /// canonical word, as a variant standing alone does ("Jagdgewehre" is a "Waffe", as
+    /// "Gewehr" is). A stem two variants with different canonical words share is left out.
+    private let canonicalStems: [String: [String]]
 
     /// - Parameters:
     ///   - knownOnly: texts whose words are known, but never what a misspelt word is
@@ -32,6 +37,14 @@ public struct TextPipeline: Sendable {
         var other: [String] = []
         for text in knownOnly { other += synonyms.apply(analyzer.tokens(text)) }
         vocabulary = Vocabulary(tokens: tokens, knownOnly: other, analyzer: analyzer)
+        var canonicalStems: [String: [String]] = [:], ambiguous = Set<String>()
+        for (variant, canonical) in synonyms.wordVariants {
+            let stem = analyzer.stem(variant), target = canonical.map { analyzer.stem($0) }
+            if let earlier = canonicalStems[stem], earlier != target { ambiguous.insert(stem) }
+            canonicalStems[stem] = target
+        }
+        for stem in ambiguous { canonicalStems[stem] = nil }
+        self.canonicalStems = canonicalStems
     }
 
     /// Analyses `text`. Known compounds also yield their known parts, so that a question with
@@ -83,7 +96,7 @@ public struct TextPipeline: Sendable {
                 terms += known
                 continue
             }
-            let analysed = analyze(token: token)
+            let analysed = canonical(analyze(token: token))
             cache.store(analysed, for: token)
             terms += analysed
         }
@@ -229,6 +242,26 @@ public struct TextPipeline: Sendable {
         guard stem.count >= 3 else { return nil }
         let noun = stem + "ung"
         return vocabulary.contains(stem: noun) ? noun : nil
+    }
+
+    /// Terms read off a word (compound parts and heads, corrections) that are synonym
+    /// variants, as their canonical words; a known word stays itself, as synonyms have
+    /// already replaced the variants that stand alone.
+    private func canonical(_ terms: [AnalyzedTerm]) -> [AnalyzedTerm] {
+        guard !canonicalStems.isEmpty, terms.contains(where: { $0.kind != .known && canonicalStems[$0.stem] != nil }) else {
+            return terms
+        }
+        var result: [AnalyzedTerm] = []
+        for term in terms {
+            guard term.kind != .known, let stems = canonicalStems[term.stem] else {
+                result.append(term)
+                continue
+            }
+            for stem in stems where !result.contains(where: { $0.stem == stem && $0.kind == term.kind }) {
+                result.append(AnalyzedTerm(stem: stem, source: term.source, kind: term.kind))
+            }
+        }
+        return result
     }
 
     private func analyze(token: String) -> [AnalyzedTerm] {

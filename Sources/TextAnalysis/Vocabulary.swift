@@ -369,6 +369,8 @@ public final class Vocabulary: Sendable {
             if Stopwords.contains(stem, language: analyzer.language) { return nil }
             if stems.contains(stem) { return stem }
             guard derived else { return nil }
+            // "-schaft" makes nouns of nouns: "Nachbarschaft" has no "Schaf" in it.
+            if part.hasSuffix("schaft") || part.hasSuffix("schaften") { return nil }
             // A derived form of a known stem: "reservierung" after "reservieren" (stem "reservi").
             let letters = Array(part)
             for length in stride(from: letters.count - 1, through: max(5, letters.count - 5), by: -1) {

@@ -96,6 +96,23 @@ import TextAnalysis
         #expect(table.count == 5)
     }
 
+    /// A variant read off a word stands for its canonical word too: the head of
+    /// "Jagdgewehre" and the part of "Gewehrschrank" are "Waffe", as "Gewehr" alone is.
+    @Test func variantsInsideWordsBecomeTheCanonicalWords() throws {
+        let german = Analyzer(language: .german)
+        let table = try SynonymTable.parse("Waffe = Gewehr, Pistole\nTier = Schaf", file: "synonyms.txt", analyzer: german)
+        let pipeline = TextPipeline(analyzer: german, synonyms: table, corpus: ["Waffe geerbt", "Schrank", "Nachbar", "Nachbarschaft"])
+        let waffe = german.stem("waffe")
+        #expect(pipeline.analyze("Gewehr").terms.map(\.stem) == [waffe])
+        let head = pipeline.analyze("Jagdgewehre").terms
+        #expect(head.map(\.stem) == [waffe], "\(head)")
+        #expect(head.first?.kind == .unfamiliarHead)
+        let parts = pipeline.analyze("Gewehrschrank").terms
+        #expect(parts.map(\.stem) == [waffe, german.stem("schrank")], "\(parts)")
+        // A known word stays itself, and "-schaft" is no "Schaf".
+        #expect(pipeline.analyze("Nachbarschaft").terms.map(\.stem) == [german.stem("nachbarschaft")])
+    }
+
     @Test func errorsNameTheLine() {
         #expect(throws: TextAnalysisError(file: "s.txt", line: 2, "erwartet \"Begriff = Variante, Variante\", aber kein \"=\" gefunden")) {
             try SynonymTable.parse("a = b\nkein gleichheitszeichen\n", file: "s.txt")
