@@ -248,12 +248,16 @@ public struct TextPipeline: Sendable {
     /// variants, as their canonical words; a known word stays itself, as synonyms have
     /// already replaced the variants that stand alone.
     private func canonical(_ terms: [AnalyzedTerm]) -> [AnalyzedTerm] {
-        guard !canonicalStems.isEmpty, terms.contains(where: { $0.kind != .known && canonicalStems[$0.stem] != nil }) else {
-            return terms
+        func readOff(_ term: AnalyzedTerm) -> [String]? {
+            switch term.kind {
+            case .compoundPart, .compoundHead, .unfamiliarHead, .corrected, .derived: canonicalStems[term.stem]
+            case .known, .stopword, .other, .unknown: nil
+            }
         }
+        guard !canonicalStems.isEmpty, terms.contains(where: { readOff($0) != nil }) else { return terms }
         var result: [AnalyzedTerm] = []
         for term in terms {
-            guard term.kind != .known, let stems = canonicalStems[term.stem] else {
+            guard let stems = readOff(term) else {
                 result.append(term)
                 continue
             }
