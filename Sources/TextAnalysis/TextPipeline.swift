@@ -135,7 +135,7 @@ public struct TextPipeline: Sendable {
                 // example's. A form it does not know ("holt") is no more than the joined verb.
                 var joinedTokens = tokens
                 joinedTokens.removeLast()
-                if vocabulary.contains(token: verb) || vocabulary.contains(stem: analyzer.stem(verb)) {
+                if knows(verb) {
                     joinedTokens.insert(joined, at: position + 1)
                 } else {
                     joinedTokens[position] = joined
@@ -146,6 +146,11 @@ public struct TextPipeline: Sendable {
         return tokens
     }
 
+    /// Whether the corpus knows `word` as written or by its stem (through another form).
+    private func knows(_ word: String) -> Bool {
+        vocabulary.contains(token: word) || vocabulary.contains(stem: analyzer.stem(word))
+    }
+
     /// Finite verb endings the stemmer keeps ("meldet", "holt", "meldest"), longest first.
     private static let finiteEndings = ["est", "et", "st", "t"]
 
@@ -154,12 +159,12 @@ public struct TextPipeline: Sendable {
     /// ab?" is "abmelden", "Wer holt den Kühlschrank ab?" is "abholen"); nil when the corpus
     /// knows neither form.
     private func knownSeparableVerb(_ joined: String) -> String? {
-        if vocabulary.contains(token: joined) || vocabulary.contains(stem: analyzer.stem(joined)) { return joined }
+        if knows(joined) { return joined }
         for ending in Self.finiteEndings where joined.hasSuffix(ending) && joined.count >= ending.count + 5 {
             let infinitive = String(joined.dropLast(ending.count)) + "en"
             // Known as written, or by its stem through another form: "Bildet der Landkreis
             // auch Informatiker aus?" is "ausbilden", whose stem is "Ausbildung"'s.
-            if vocabulary.contains(token: infinitive) || vocabulary.contains(stem: analyzer.stem(infinitive)) { return infinitive }
+            if knows(infinitive) { return infinitive }
         }
         return nil
     }
@@ -169,7 +174,7 @@ public struct TextPipeline: Sendable {
     private func withoutInfinitiveZu(_ token: String) -> String? {
         for particle in Self.separableParticles where token.hasPrefix(particle + "zu") && token.count > particle.count + 4 {
             let verb = particle + token.dropFirst(particle.count + 2)
-            if vocabulary.contains(token: verb) || vocabulary.contains(stem: analyzer.stem(verb)) { return verb }
+            if knows(verb) { return verb }
         }
         return nil
     }
@@ -194,7 +199,7 @@ public struct TextPipeline: Sendable {
                 }
             }
         }
-        return candidates.first { vocabulary.contains(token: $0) || vocabulary.contains(stem: analyzer.stem($0)) }
+        return candidates.first(where: knows)
     }
 
     /// What a participle starts with: "ge", after a separable particle or not ("abge…").
@@ -244,9 +249,9 @@ public struct TextPipeline: Sendable {
         return vocabulary.contains(stem: noun) ? noun : nil
     }
 
-    /// Terms read off a word (compound parts and heads, corrections) that are synonym
-    /// variants, as their canonical words; a known word stays itself, as synonyms have
-    /// already replaced the variants that stand alone.
+    /// Terms read off a word (compound parts and heads, corrections, derived forms) that are
+    /// synonym variants, as their canonical words; a known word stays itself, as synonyms
+    /// have already replaced the variants that stand alone.
     private func canonical(_ terms: [AnalyzedTerm]) -> [AnalyzedTerm] {
         func readOff(_ term: AnalyzedTerm) -> [String]? {
             switch term.kind {
