@@ -153,15 +153,19 @@ public struct IntentCatalog: Sendable {
         let ids = Set(intents.map(\.id))
         var exampleOwner: [String: (intent: String, example: Intent.Example)] = [:]
         let analyzer = Analyzer(language: .german)
-        // Outside examples first: an intent example that repeats one is the finding.
-        for topic in outOfScope {
-            for example in topic.examples {
+        // Outside and follow-up examples first: an intent example that repeats one is the
+        // finding. (One that stands in a topic and in an intent pulls the model both ways: "Wie
+        // bekomme ich einen Termin?", in the topic "termin" and in the appointment intent, fell
+        // back after unrelated examples were added elsewhere.)
+        let owned = outOfScope.map { ($0.id, "outside:" + $0.id, $0.examples) } + followUps.map { ($0.id, "followup:" + $0.id, $0.examples) }
+        for (id, owner, examples) in owned {
+            for example in examples {
                 let key = example.language.rawValue + ":" + analyzer.terms(example.text).joined(separator: " ")
-                if let owner = exampleOwner[key] {
+                if let first = exampleOwner[key] {
                     findings.append(IntentFileError(file: example.file, line: example.line,
-                                                    "\(topic.id): Beispiel wiederholt \(owner.example.file):\(owner.example.line): \"\(example.text)\""))
+                                                    "\(id): Beispiel wiederholt \(first.example.file):\(first.example.line): \"\(example.text)\""))
                 } else {
-                    exampleOwner[key] = ("outside:" + topic.id, example)
+                    exampleOwner[key] = (owner, example)
                 }
             }
         }

@@ -477,17 +477,37 @@ public final class IntentIndex: Sendable {
         var followUp: IntentMatch.Candidate?
         var followUpPosition = 0
         var outside: IntentMatch.Candidate?
+        var topicBehindIntent: Int?
+        var rankedPositions: [Int] = []
+        rankedPositions.reserveCapacity(order.count)
         for (rank, position) in order.prefix(4).enumerated() {
             let candidate = IntentMatch.Candidate(intent: index.labels[position], probability: Double(probabilities[position]),
                                                   score: Double(scores[position] / reference))
             if position < index.intentCount {
                 ranked.append(candidate)
+                rankedPositions.append(position)
             } else if index.outsideRange.contains(position) {
                 // Only a question read as out of scope before anything else is declined.
                 if rank == 0 { outside = candidate }
             } else if followUp == nil && ranked.isEmpty {
                 followUp = candidate
                 followUpPosition = position
+            } else if topicBehindIntent == nil && outside == nil {
+                topicBehindIntent = position
+            }
+        }
+        // A topic's question that an intent of its own `standalone:` outranks is that intent's
+        // question ("Termin machen": the appointments intent just ahead of the topic
+        // "Termin", which had taken half the word): the topic's probability goes to its
+        // standalone intents among the candidates, shared as they weigh.
+        if let topicPosition = topicBehindIntent, let bestPosition = rankedPositions.first {
+            let members = index.standaloneMembers[topicPosition - index.topicRange.lowerBound]
+            if members.contains(bestPosition) {
+                let mass = members.reduce(Float(0)) { $0 + probabilities[$1] }
+                let share = probabilities[topicPosition]
+                for (member, position) in rankedPositions.enumerated() where members.contains(position) {
+                    ranked[member].probability = min(1, ranked[member].probability + Double(share * probabilities[position] / mass))
+                }
             }
         }
         // "Was muss ich mitbringen, um einen Roller anzumelden?" names a topic (documents) and

@@ -79,6 +79,13 @@ public enum Stopwords {
         // Pflegekind aufnehmen, wer ist dafür zuständig?" counted the word against the youth
         // office, as one out-of-scope example ("Nachlassgericht zuständig") has it.
         "zustandig", "zustandige", "zustandigen", "zustandiger", "zustandiges",
+        // Spoken vagueness and place: "Kann ich mein Grünzeug irgendwo abladen?" and "In der
+        // Dönerbude nebenan laufen Mäuse rum" fell back with these counted as not understood;
+        // "is" is spoken "ist" ("unsere tonne is geklaut worden").
+        "irgendwo", "irgendwie", "irgendwann", "irgendwas", "irgendwer", "irgendjemand", "irgendjemanden",
+        "irgendwelche", "irgendwelchen", "irgendwelchem", "irgendwelcher", "irgendwelches", "irgendein",
+        "irgendeine", "irgendeinen", "irgendeinem", "irgendeiner", "irgendeines", "sowas", "rum", "herum",
+        "nebenan", "is", "mega",
     ]).union(germanInterjections)
 
     /// German interjections, function words too ("Na hallo, grüß dich"). Not "oh", "ok" and

@@ -259,13 +259,18 @@ import Testing
             title: A
             examples:
               Termin vereinbaren
+              brauche ich einen Termin
             answer:
               a
             """])
         defer { topics.cleanUp() }
         let catalog = try topics.catalog()
         #expect(catalog.followUps.first?.standalone == ["a", "fehlt"])
-        #expect(try catalog.lint(minimumExamples: 1).map(\.message) == ["termin: Intent \"fehlt\" unter \"standalone:\" gibt es nicht"])
+        let topicFindings = try catalog.lint(minimumExamples: 1).map(\.message)
+        #expect(topicFindings.count == 2, "\(topicFindings)")
+        #expect(topicFindings.contains("termin: Intent \"fehlt\" unter \"standalone:\" gibt es nicht"))
+        // An intent's example that repeats the topic's pulls the model both ways.
+        #expect(topicFindings.contains { $0.hasPrefix("Beispiel \"brauche ich einen Termin\" steht auch in followup:termin") })
         let clean = try IntentsFixture()
         defer { clean.cleanUp() }
         #expect(try clean.catalog().lint(minimumExamples: 5).isEmpty)

@@ -41,6 +41,11 @@ import Glibc
         // Since the appointment intent has "Ich brauche einen Termin im Landratsamt", this one
         // is read as the intent itself; it must still get the appointments.
         #expect(policy.decide(policy.opening(index.match("Ich brauche einen Termin"))) == .answer("termin"))
+        // Read among all intents with the topic just behind the appointment intent, the topic's
+        // share of the word goes to its standalone intents: "Termin machen" fell back.
+        let appointment = index.match("Termin machen")
+        #expect(appointment.followUp == nil && appointment.ranked.first?.intent == "termin")
+        #expect(policy.decide(policy.opening(appointment)) == .answer("termin"))
         #expect(policy.decide(policy.opening(index.match("Wann habt ihr offen?"))) == .answer("oeffnungszeiten"))
         // A topic without `standalone:` still asks which topic is meant.
         let costs = policy.opening(index.match("Was kostet das?"))

@@ -173,6 +173,8 @@ import TextAnalysis
         #expect(pipeline.analyze("Meine 15-jährige Tochter, wer ist zuständig?").terms
             .filter { ["jahrige", "zustandig"].contains($0.source) }.allSatisfy { $0.kind == .stopword })
         #expect(pipeline.analyze("jede Menge Batterien entsorgen").coverage == 1)
+        // Spoken vagueness: "irgendwo", "rum".
+        #expect(pipeline.analyze("Batterien irgendwo rum entsorgen").coverage == 1)
     }
 
     /// "ver-", "ent-", "zer-" make other verbs: "verdienen" is no compound of "dienen".
