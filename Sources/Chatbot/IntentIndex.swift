@@ -478,14 +478,11 @@ public final class IntentIndex: Sendable {
         var followUpPosition = 0
         var outside: IntentMatch.Candidate?
         var topicBehindIntent: Int?
-        var rankedPositions: [Int] = []
-        rankedPositions.reserveCapacity(order.count)
         for (rank, position) in order.prefix(4).enumerated() {
             let candidate = IntentMatch.Candidate(intent: index.labels[position], probability: Double(probabilities[position]),
                                                   score: Double(scores[position] / reference))
             if position < index.intentCount {
                 ranked.append(candidate)
-                rankedPositions.append(position)
             } else if index.outsideRange.contains(position) {
                 // Only a question read as out of scope before anything else is declined.
                 if rank == 0 { outside = candidate }
@@ -500,12 +497,15 @@ public final class IntentIndex: Sendable {
         // question ("Termin machen": the appointments intent just ahead of the topic
         // "Termin", which had taken half the word): the topic's probability goes to its
         // standalone intents among the candidates, shared as they weigh.
-        if let topicPosition = topicBehindIntent, let bestPosition = rankedPositions.first {
+        if followUp == nil, let topicPosition = topicBehindIntent {
+            // The intents among the candidates, in the order of `ranked` (no array: this runs
+            // for every question).
+            let intentPositions = order.prefix(4).lazy.filter { $0 < index.intentCount }
             let members = index.standaloneMembers[topicPosition - index.topicRange.lowerBound]
-            if members.contains(bestPosition) {
+            if let best = intentPositions.first, members.contains(best) {
                 let mass = members.reduce(Float(0)) { $0 + probabilities[$1] }
                 let share = probabilities[topicPosition]
-                for (member, position) in rankedPositions.enumerated() where members.contains(position) {
+                for (member, position) in intentPositions.enumerated() where members.contains(position) {
                     ranked[member].probability = min(1, ranked[member].probability + Double(share * probabilities[position] / mass))
                 }
             }
