@@ -407,6 +407,13 @@ public final class IntentIndex: Sendable {
         // Out-of-scope classes (after `neutral`) do not make a word common: "kaufen" in the
         // shopping examples still counts against the animal-welfare answer to "Pferd kaufen".
         let common = max(4, neutral.upperBound / 10)
+        // A compound noun's head that does not speak for the class is no word against it: it
+        // is a guess at what the unknown word is a kind of, and "Herzprobleme" next to
+        // "Behindertenausweis" says nothing against that card. A particle verb's end is
+        // another verb: "bringen" in "Kannst du mir Englisch beibringen?" is against.
+        func isNounHead(_ term: AnalyzedTerm) -> Bool {
+            (term.kind == .compoundHead || term.kind == .unfamiliarHead) && !Vocabulary.isParticleVerb(term.source, head: term.stem)
+        }
         // A question has a handful of words: arrays, not sets of strings.
         var known: [String] = [], supporting: [String] = []
         var against: [String] = []
@@ -417,7 +424,7 @@ public final class IntentIndex: Sendable {
             if model.weight(ofFeature: feature, forClass: owner) > 0 || model.hasPositiveWeight(ofFeature: feature, forAnyOf: neutral) {
                 if !known.contains(term.source) { known.append(term.source) }
                 if !supporting.contains(term.source) { supporting.append(term.source) }
-            } else if model.classFrequency(ofFeature: feature, below: neutral.upperBound) < common {
+            } else if !isNounHead(term), model.classFrequency(ofFeature: feature, below: neutral.upperBound) < common {
                 if !known.contains(term.source) { known.append(term.source) }
                 against.append(term.stem)
             }

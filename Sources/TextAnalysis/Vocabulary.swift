@@ -238,6 +238,18 @@ public final class Vocabulary: Sendable {
         "her", "heim", "hoch", "fort", "weiter", "vorbei", "zusammen", "entgegen",
     ])
 
+    /// Whether `token` (folded) is a particle verb whose verb is `head` (a stem): "beibringen"
+    /// and "bring", "rausbringen" and "bring". A word read off the end of such a token is a
+    /// verb of another meaning, not what the word is a kind of, as a compound noun's head is
+    /// ("Herzprobleme" are "Probleme").
+    public static func isParticleVerb(_ token: String, head: String) -> Bool {
+        verbLeads.contains { token.hasPrefix($0) && token.dropFirst($0.count).hasPrefix(head) }
+    }
+
+    /// The particles, and prepositions and adverbs that lead particle verbs without being
+    /// particles the clause moves ("beibringen", "durchführen", "wiederholen").
+    private static let verbLeads = particles.union(["bei", "durch", "uber", "unter", "wieder", "hinter", "dar", "hin"])
+
     /// The stems of the known parts that make up `token`, or nil when it does not split into
     /// at least two known parts. German linking letters ("Ordnung-s-amt") are allowed
     /// between parts; the last part may be inflected ("...termine").
@@ -352,7 +364,11 @@ public final class Vocabulary: Sendable {
     /// "Schein" (it was answered with the fishing licence).
     private func knownPart(_ part: String, isLast: Bool, derived: Bool = true) -> String? {
         if Stopwords.contains(part, language: analyzer.language) { return nil }
-        if frequencies[part] != nil || stems.contains(part) { return analyzer.stem(part) }
+        if frequencies[part] != nil { return analyzer.stem(part) }
+        // A part of three letters only as a word the corpus uses ("Amt", "Bus"), not as a
+        // stem of a longer one: "Unterstand" is no "unt" (of "unten"), "erst" and "and" (of "andere").
+        guard part.unicodeScalars.count > Self.minimumPartLength else { return nil }
+        if stems.contains(part) { return analyzer.stem(part) }
         if !isLast, part.count > Self.minimumPartLength, part.hasSuffix("s") {
             let stripped = String(part.dropLast())
             if frequencies[stripped] != nil || stems.contains(stripped) { return analyzer.stem(stripped) }

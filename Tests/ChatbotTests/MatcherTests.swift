@@ -210,6 +210,18 @@ import TextAnalysis
         #expect(index.match("Was kostet ein Wunschkennzeichen?").support == 1)
     }
 
+    @Test func aCompoundNounsHeadIsNoWordAgainst() {
+        // "Großumzug" is unknown; its head "Umzug" speaks for the change of keeper, but a
+        // licence lost in a big move is still a lost licence: the guess says nothing against it.
+        let moving = index.match("Führerschein beim Großumzug verloren")
+        #expect(moving.best?.intent == "fuehrerschein-ersatz")
+        #expect(moving.analyzed?.terms.contains { $0.source == "grossumzug" && $0.kind == .compoundHead } == true,
+                "\(moving.analyzed?.terms ?? [])")
+        #expect(moving.support == 1 && moving.wordsAgainst.isEmpty, "\(moving.wordsAgainst)")
+        // The known word itself still is.
+        #expect(index.match("Führerschein beim Umzug verloren").support < 1)
+    }
+
     @Test func unknownWordsCountForLessWhenTheVocabularyIsSmall() {
         func text(_ terms: [(String, AnalyzedTerm.Kind)]) -> AnalyzedText {
             AnalyzedText(terms: terms.map { AnalyzedTerm(stem: $0.0, source: $0.0, kind: $0.1) })

@@ -21,6 +21,11 @@ import TextAnalysis
         #expect(vocabulary("Rente", "Antrag").compoundParts(of: "rentenantrag") == [german.stem("rente"), german.stem("antrag")])
         #expect(vocabulary("Hund", "Schule").compoundParts(of: "hundeschule") == [german.stem("hund"), german.stem("schule")])
         #expect(vocabulary("Antrag").compoundParts(of: "rentenantrag") == nil)
+        // A part of three letters is a word of its own, not the stem of a longer one:
+        // "Unterstand" is no "unt" (of "unten"), "erst" and "and" (of "andere").
+        let shelter = vocabulary("unten", "erst", "andere", "Stand des Antrags")
+        #expect(shelter.compoundParts(of: "unterstand") == nil)
+        #expect(vocabulary("Amt", "Ordnung").compoundParts(of: "amtsordnung") == ["amt", "ordnung"])
         // Nothing to split, or unknown parts.
         #expect(words.compoundParts(of: "abfuhr") == nil)
         #expect(words.compoundParts(of: "donaudampfschiff") == nil)
@@ -32,6 +37,10 @@ import TextAnalysis
         #expect(vocabulary("Kalender", "Müllabfuhr").compoundHead(of: "abfuhrkalender")?.modifierKnown == true)
         #expect(vocabulary("Tonne leeren", "Hundesteuer").compoundHead(of: "hundetonne")?.modifierKnown == true)
         #expect(vocabulary("bauen").compoundHead(of: "draufbauen") == .init(stem: german.stem("bauen"), modifierKnown: true))
+        // A particle verb's end is another verb; a compound noun's head is what it is a kind of.
+        #expect(Vocabulary.isParticleVerb("beibringen", head: german.stem("bringen")))
+        #expect(Vocabulary.isParticleVerb("rausbringen", head: german.stem("bringen")))
+        #expect(!Vocabulary.isParticleVerb("herzprobleme", head: german.stem("probleme")))
         #expect(vocabulary("Tonne leeren").compoundHead(of: "tonnenweise") == nil)
         // A head read off an unknown word is a known word, not a derived form of one:
         // "scheinigung" of "Schulbescheinigung" is not "Schein" (the fishing licence answered).
