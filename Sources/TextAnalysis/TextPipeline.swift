@@ -186,24 +186,25 @@ public struct TextPipeline: Sendable {
     /// "im heißen Auto") answered "Wie heißt du?" with animal welfare, and the question
     /// sets lost more than they won. (A separable verb's finite form is joined with its
     /// particle, `knownSeparableVerb`: the particle makes it a verb.)
+    /// The "ge" may follow any first part, not only a particle of the pipeline's:
+    /// "stillgelegt" is "stilllegen", "freigeschaltet" is "freischalten".
     private func infinitive(ofVerbForm token: String, stem: String) -> String? {
         var candidates: [String] = []
         for form in token == stem ? [token] : [token, stem] {
-            for particle in Self.participleLeads where form.hasPrefix(particle) {
-                let rest = form.dropFirst(particle.count)
-                let separable = particle.dropLast(2)
-                guard rest.count >= 4 else { continue }
-                if rest.hasSuffix("en") { candidates.append(String(separable) + rest) }
-                for ending in ["et", "t"] where rest.hasSuffix(ending) && rest.count >= ending.count + 3 {
-                    candidates.append(separable + rest.dropLast(ending.count) + "en")
+            let letters = Array(form.utf8)
+            for position in 0..<max(0, letters.count - 1) where letters[position] == UInt8(ascii: "g")
+                && letters[position + 1] == UInt8(ascii: "e") && (position == 0 || position >= 2) {
+                let lead = String(decoding: letters[0..<position], as: UTF8.self)
+                let rest = String(decoding: letters[(position + 2)...], as: UTF8.self)
+                guard rest.utf8.count >= 4 else { continue }
+                if rest.hasSuffix("en") { candidates.append(lead + rest) }
+                for ending in ["et", "t"] where rest.hasSuffix(ending) && rest.utf8.count >= ending.utf8.count + 3 {
+                    candidates.append(lead + rest.dropLast(ending.count) + "en")
                 }
             }
         }
         return candidates.first(where: knows)
     }
-
-    /// What a participle starts with: "ge", after a separable particle or not ("abge…").
-    private static let participleLeads = ["ge"] + separableParticles.sorted().map { $0 + "ge" }
 
     /// Whether `token` may be read as `corrected`: always when it is no word of the language.
     /// When it is one, only if the two differ in the ending ("einbürgern" is read as the
@@ -295,7 +296,10 @@ public struct TextPipeline: Sendable {
             return parts.map { AnalyzedTerm(stem: $0, source: token, kind: .compoundPart) }
         }
         if analyzer.language == .german, let verb = infinitive(ofVerbForm: token, stem: stem) {
-            return [AnalyzedTerm(stem: analyzer.stem(verb), source: token, kind: .known)]
+            // A synonym's variant stands for its canonical word: "stillgelegt" is "stilllegen",
+            // which is "abmelden".
+            let verbStem = analyzer.stem(verb)
+            return (canonicalStems[verbStem] ?? [verbStem]).map { AnalyzedTerm(stem: $0, source: token, kind: .known) }
         }
         if analyzer.language == .german, let counterpart = verbOrNoun(of: stem) {
             return [AnalyzedTerm(stem: counterpart, source: token, kind: .derived)]

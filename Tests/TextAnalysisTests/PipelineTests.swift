@@ -240,6 +240,17 @@ import TextAnalysis
         #expect(pipeline.analyze("gesagt").terms.map(\.kind) == [.unknown])
     }
 
+    /// The "ge" of a participle may follow any first part, and a participle of a synonym's
+    /// variant stands for the canonical word: "stillgelegt" is "stilllegen", is "abmelden".
+    @Test func participlesAfterAnyFirstPartMeetTheirCanonicalWords() throws {
+        let german = Analyzer(language: .german)
+        let synonyms = try SynonymTable.parse("abmelden = stilllegen", file: "synonyms.txt", analyzer: german)
+        let pipeline = TextPipeline(analyzer: german, synonyms: synonyms, corpus: ["Auto abmelden", "Konto freischalten"])
+        #expect(pipeline.analyze("stillgelegt").terms.map(\.stem) == [german.stem("abmelden")])
+        #expect(pipeline.analyze("freigeschaltet").terms.map(\.stem) == [german.stem("freischalten")])
+        #expect(pipeline.analyze("freigeschaltet").terms.map(\.kind) == [.known])
+    }
+
     /// A separable verb's finite form is joined with its particle and met through its
     /// infinitive's stem, which the corpus may know from a noun only.
     @Test func finiteSeparableVerbsMeetTheirNouns() {
