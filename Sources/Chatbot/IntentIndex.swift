@@ -340,8 +340,9 @@ public final class IntentIndex: Sendable {
     /// ("Hallo, danke für die Hilfe") stays as it was, and so does one whose other words are
     /// all unknown, if it begins or ends with the greeting or thanks.
     func answering(_ question: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
-        let analyzed = Self.resolvingHeads(question, index: index)
-        let first = match(analyzed, index: index, language: language)
+        var analyzed = Self.resolvingHeads(question, index: index)
+        analyzed.clauseStarts = question.clauseStarts
+        let first = byClause(match(analyzed, index: index, language: language), analyzed, index: index, language: language)
         let terms = analyzed.terms
         guard !index.socialStems.isEmpty,
               let lead = terms.first(where: \.isContentWord), let last = terms.last(where: \.isContentWord),
@@ -368,6 +369,38 @@ public final class IntentIndex: Sendable {
         if let best = first.ranked.first, social.contains(best.intent) { return question }
         return question.confidence >= first.confidence ? question : first
     }
+
+    /// A question told in several clauses, read by its surest clause when that clause alone
+    /// speaks for the question's best intent: the story around it no longer counts as words
+    /// not understood. "Ich bin Koreaner und wohne seit drei Monaten hier, kann ich meinen
+    /// Führerschein umschreiben lassen?" fell back at 0.27 with the foreign licence first;
+    /// its second clause alone answers. Only when the whole question already leans to the intent (a
+    /// probability of at least a half), is not a greeting or thanks (a "Hallo," clause alone
+    /// is the greeting), and the clause has two content words or more, every known one
+    /// speaking for the intent ("Ich will eine Wohnung mieten, hast du Angebote?" is not
+    /// housing benefit). Questions already sure enough are left as they are.
+    func byClause(_ whole: IntentMatch, _ analyzed: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
+        guard analyzed.clauseStarts.count > 1, whole.followUp == nil, whole.outside == nil,
+              whole.confidence < Self.clauseReadingBelow, let best = whole.best, best.probability >= 0.5,
+              !social.contains(best.intent) else { return whole }
+        var chosen = whole
+        var chosenClause: AnalyzedText?
+        for clause in analyzed.clauses where clause.contentWords >= 2 {
+            let reading = match(clause, index: index, language: language)
+            if reading.best?.intent == best.intent, reading.outside == nil, reading.followUp == nil, reading.support >= 1,
+               reading.confidence > chosen.confidence {
+                (chosen, chosenClause) = (reading, clause)
+            }
+        }
+        if let chosenClause {
+            let read = Set(chosenClause.terms.map(\.source))
+            chosen.otherClauses = analyzed.terms.filter { $0.isContentWord && !read.contains($0.source) }.map(\.source)
+        }
+        return chosen
+    }
+
+    /// Above this confidence a question is not read clause by clause: it answers as it is.
+    static let clauseReadingBelow = 0.6
 
     /// Each unfamiliar compound head (`AnalyzedTerm.Kind.unfamiliarHead`) read as the head when
     /// the examples of one class alone (intent or out-of-scope block) use it, else as unknown:
@@ -641,6 +674,9 @@ public struct IntentMatch: Sendable {
     /// (the function words among them were left out too; see `IntentIndex.answering`). For
     /// `intents explain`.
     public var setAside: [String] = []
+    /// The content words of the other clauses, when one clause of the question was read alone
+    /// (see `IntentIndex.byClause`). For `intents explain`.
+    public var otherClauses: [String] = []
 
     /// For a question read as a follow-up: the intents alone, their probabilities renormalised,
     /// with the strength and support of the best of them (see `asNewQuestion`).

@@ -51,6 +51,8 @@ public struct TextPipeline: Sendable {
     /// the parts meets an example with the compound and the other way round.
     public func analyze(_ text: String) -> AnalyzedText {
         var tokens: [String]
+        // Where each clause's tokens start (German: a text with one clause has one).
+        var clauseStarts: [Int] = [0]
         // Tokens a synonym's canonical phrase added ("Biotonne" is "organic waste bin" in English).
         var added = 0
         func applySynonyms(_ words: [String]) -> [String] {
@@ -61,6 +63,7 @@ public struct TextPipeline: Sendable {
         if analyzer.language == .german {
             // Per clause: the particle ends the clause, not always the text.
             tokens = []
+            clauseStarts = []
             // Split on bytes: splitting a String by Characters showed up in profiles, and so
             // did the generic split's array of slices; a text with no clause end at all is
             // analysed as it is, without a copy.
@@ -70,7 +73,9 @@ public struct TextPipeline: Sendable {
                 let end = bytes[start...].firstIndex(where: Self.isClauseEnd) ?? bytes.endIndex
                 if end > start {
                     let clause = start == bytes.startIndex && end == bytes.endIndex ? text : String(Substring(bytes[start..<end]))
-                    tokens += joiningSeparableVerb(applySynonyms(analyzer.tokens(clause)))
+                    let clauseTokens = joiningSeparableVerb(applySynonyms(analyzer.tokens(clause)))
+                    if !clauseTokens.isEmpty { clauseStarts.append(tokens.count) }
+                    tokens += clauseTokens
                 }
                 start = end < bytes.endIndex ? bytes.index(after: end) : end
             }
@@ -79,8 +84,15 @@ public struct TextPipeline: Sendable {
         }
         var terms: [AnalyzedTerm] = []
         terms.reserveCapacity(tokens.count + 4)
+        var clauseTermStarts: [Int] = []
+        clauseTermStarts.reserveCapacity(clauseStarts.count)
+        var nextClause = 0
         var inQuantity = false
-        for token in tokens {
+        for (position, token) in tokens.enumerated() {
+            if nextClause < clauseStarts.count, clauseStarts[nextClause] == position {
+                clauseTermStarts.append(terms.count)
+                nextClause += 1
+            }
             // A unit after a number belongs to the quantity, not to what is asked: "27 km/h"
             // is a number and two units, where "km" and "h" had counted as unknown words and
             // made the question look half understood.
@@ -102,6 +114,7 @@ public struct TextPipeline: Sendable {
         }
         var analyzed = AnalyzedText(terms: terms)
         analyzed.addedBySynonyms = added
+        analyzed.clauseStarts = clauseTermStarts
         return analyzed
     }
 
@@ -405,6 +418,18 @@ public struct AnalyzedText: Sendable, Equatable {
     /// words for one): the language that explains a question better is not the one whose
     /// synonyms made more words of it.
     public var addedBySynonyms = 0
+    /// Where each clause's terms start (German texts are analysed clause by clause: a
+    /// comma, full stop, question or exclamation mark, semicolon or colon ends one).
+    public var clauseStarts: [Int] = []
+
+    /// The terms of each clause, as texts of their own.
+    public var clauses: [AnalyzedText] {
+        guard clauseStarts.count > 1 else { return [self] }
+        return clauseStarts.indices.map { position in
+            let end = position + 1 < clauseStarts.count ? clauseStarts[position + 1] : terms.count
+            return AnalyzedText(terms: Array(terms[clauseStarts[position]..<end]))
+        }
+    }
 
     /// Both figures are worked out once here: a question asks for them several times, and
     /// each time cost a dictionary of its words.

@@ -210,6 +210,18 @@ import TextAnalysis
         #expect(index.match("Was kostet ein Wunschkennzeichen?").support == 1)
     }
 
+    @Test func aStoryIsReadByItsSurestClause() {
+        // Most words are unknown to the catalog: read whole, the question is too little
+        // understood; its last clause alone is the lost licence.
+        let told = "Beim Schnorcheln vor Kroatien mit Freunden auf der Yacht, dann Tauchen und Segeln, Führerschein verloren"
+        #expect(decision(told) == .answer("fuehrerschein-ersatz"), "\(index.match(told).confidence)")
+        #expect(index.match(told).otherClauses.contains("kroatien"))
+        // The same words in one clause: as before, not understood enough.
+        let oneClause = "Beim Schnorcheln vor Kroatien mit Freunden auf der Yacht dann Tauchen und Segeln Führerschein verloren"
+        #expect(decision(oneClause) == .fallback, "\(index.match(oneClause).confidence)")
+        #expect(index.match(oneClause).otherClauses.isEmpty)
+    }
+
     @Test func aCompoundNounsHeadIsNoWordAgainst() {
         // "Großumzug" is unknown; its head "Umzug" speaks for the change of keeper, but a
         // licence lost in a big move is still a lost licence: the guess says nothing against it.

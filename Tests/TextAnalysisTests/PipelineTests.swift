@@ -152,6 +152,17 @@ import TextAnalysis
 
     func stems(_ text: String) -> [String] { pipeline.analyze(text).terms.map(\.stem) }
 
+    /// German texts are analysed clause by clause, and the clauses are kept.
+    @Test func clausesAreKept() {
+        let told = pipeline.analyze("Wir waren am Strand, mein Lappen ist weg. Wunschkennzeichen?")
+        #expect(told.clauseStarts.count == 3, "\(told.clauseStarts)")
+        #expect(told.clauses.map { $0.terms.map(\.source) } == [["wir", "waren", "am", "strand"], ["mein", "fuhrerschein", "ist", "weg"],
+                                                                 ["wunschkennzeichen"]])
+        #expect(told.clauses.flatMap(\.terms) == told.terms)
+        let single = pipeline.analyze("Führerschein verloren")
+        #expect(single.clauses == [single])
+    }
+
     @Test func spellingsMeet() {
         let reference = stems("Führerschein verloren")
         for variant in ["Fuehrerschein verloren", "Fuhrerschein verloren", "FÜHRERSCHEIN VERLOREN", "Lappen verloren"] {

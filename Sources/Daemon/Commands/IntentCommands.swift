@@ -109,6 +109,7 @@ struct IntentsCommand: ParsableCommand {
                 let match = policy.opening(read)
                 say("Sprache: \(match.language.rawValue)")
                 if !match.setAside.isEmpty { say("Begrüßung oder Dank, beiseitegelassen: \(match.setAside.joined(separator: " "))") }
+                if !match.otherClauses.isEmpty { say("Gelesen: ein Satzteil allein; die anderen beiseitegelassen: \(match.otherClauses.joined(separator: " "))") }
                 if let analyzed = match.analyzed {
                     let terms = analyzed.terms.map { term -> String in
                         switch term.kind {
