@@ -340,8 +340,7 @@ public final class IntentIndex: Sendable {
     /// ("Hallo, danke für die Hilfe") stays as it was, and so does one whose other words are
     /// all unknown, if it begins or ends with the greeting or thanks.
     func answering(_ question: AnalyzedText, index: LanguageIndex, language: ChatLanguage) -> IntentMatch {
-        var analyzed = Self.resolvingHeads(question, index: index)
-        analyzed.clauseStarts = question.clauseStarts
+        let analyzed = Self.resolvingHeads(question, index: index)
         let first = byClause(match(analyzed, index: index, language: language), analyzed, index: index, language: language)
         let terms = analyzed.terms
         guard !index.socialStems.isEmpty,
@@ -421,6 +420,7 @@ public final class IntentIndex: Sendable {
             return term.resolvingHead(specific: classes == 1, analyzer: index.pipeline.analyzer)
         })
         resolved.addedBySynonyms = analyzed.addedBySynonyms
+        resolved.clauseStarts = analyzed.clauseStarts  // one term for one: the clauses stay where they were
         return resolved
     }
 
